@@ -1,0 +1,186 @@
+package org.vigil.core;
+
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vigil.core.model.ModuleOutcome;
+import org.vigil.core.model.ModuleStatus;
+import org.vigil.ioc.Indicators;
+import org.vigil.source.AcquisitionSource;
+
+/**
+ * Runs modules in a stable dependency order, one at a time, isolating each module's failure:
+ * an exception becomes the module's status and the run goes on.
+ */
+public final class ModuleRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(ModuleRunner.class);
+
+    /** Progress events, for the console. */
+    public interface Listener {
+        /** A module is about to run ({@code index} from 1). */
+        default void started(ModuleDescriptor descriptor, int index, int total) {}
+
+        /** A module finished, with its outcome and how long it took in milliseconds. */
+        default void finished(ModuleOutcome outcome, long millis) {}
+    }
+
+    private final AcquisitionSource source;
+    private final Indicators indicators;
+    private final ModuleOptions options;
+    private final Clock clock;
+    private final Listener listener;
+
+    public ModuleRunner(AcquisitionSource source, Indicators indicators, ModuleOptions options,
+            Clock clock, Listener listener) {
+        this.source = source;
+        this.indicators = indicators;
+        this.options = options;
+        this.clock = clock;
+        this.listener = listener == null ? new Listener() {} : listener;
+    }
+
+    /**
+     * Orders modules: a stable topological sort (Kahn's algorithm, ties broken by the original
+     * list position). With a non-empty {@code selected} set, only those slugs and their transitive
+     * dependencies are kept.
+     *
+     * @throws VigilException on an unknown selected slug, a missing dependency or a cycle
+     */
+    public static List<Module> order(List<Module> modules, Collection<String> selected) throws VigilException {
+        Map<String, Integer> index = new LinkedHashMap<>();
+        for (int i = 0; i < modules.size(); i++) {
+            String slug = modules.get(i).descriptor().slug();
+            if (index.putIfAbsent(slug, i) != null) {
+                throw new VigilException("Two modules share the slug " + slug);
+            }
+        }
+        Set<String> keep = new LinkedHashSet<>();
+        if (selected == null || selected.isEmpty()) {
+            keep.addAll(index.keySet());
+        } else {
+            Deque<String> todo = new ArrayDeque<>();
+            for (String s : selected) {
+                if (!index.containsKey(s)) {
+                    throw new VigilException("Unknown module \"" + s + "\" (see `vigil modules`)");
+                }
+                todo.add(s);
+            }
+            while (!todo.isEmpty()) {
+                String s = todo.poll();
+                if (keep.add(s)) {
+                    for (String dep : modules.get(index.get(s)).descriptor().dependencies()) {
+                        if (!index.containsKey(dep)) {
+                            throw new VigilException("Module " + s + " depends on missing module " + dep);
+                        }
+                        todo.add(dep);
+                    }
+                }
+            }
+        }
+        Map<String, Integer> indegree = new HashMap<>();
+        Map<String, List<String>> dependents = new HashMap<>();
+        for (String s : keep) {
+            indegree.putIfAbsent(s, 0);
+            for (String dep : modules.get(index.get(s)).descriptor().dependencies()) {
+                if (!index.containsKey(dep)) {
+                    throw new VigilException("Module " + s + " depends on missing module " + dep);
+                }
+                indegree.merge(s, 1, Integer::sum);
+                dependents.computeIfAbsent(dep, k -> new ArrayList<>()).add(s);
+            }
+        }
+        PriorityQueue<Integer> ready = new PriorityQueue<>();
+        indegree.forEach((s, d) -> {
+            if (d == 0) {
+                ready.add(index.get(s));
+            }
+        });
+        List<Module> ordered = new ArrayList<>();
+        while (!ready.isEmpty()) {
+            Module m = modules.get(ready.poll());
+            ordered.add(m);
+            for (String dependent : dependents.getOrDefault(m.descriptor().slug(), List.of())) {
+                if (indegree.merge(dependent, -1, Integer::sum) == 0) {
+                    ready.add(index.get(dependent));
+                }
+            }
+        }
+        if (ordered.size() != keep.size()) {
+            throw new VigilException("Module dependencies form a cycle; no module was run");
+        }
+        return ordered;
+    }
+
+    /** Runs the (already ordered) modules and returns their outcomes in run order. */
+    public List<ModuleOutcome> run(List<Module> ordered) {
+        Map<String, ModuleOutcome> done = new HashMap<>();
+        List<ModuleOutcome> outcomes = new ArrayList<>();
+        int i = 0;
+        for (Module module : ordered) {
+            ModuleDescriptor d = module.descriptor();
+            listener.started(d, ++i, ordered.size());
+            Map<String, ModuleOutcome> deps = new HashMap<>();
+            for (String dep : d.dependencies()) {
+                if (done.containsKey(dep)) {
+                    deps.put(dep, done.get(dep));
+                }
+            }
+            ModuleContext ctx = new ModuleContext(source, indicators, options, deps, clock);
+            long start = System.nanoTime();
+            ModuleOutcome outcome = runOne(module, ctx);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            done.put(d.slug(), outcome);
+            outcomes.add(outcome);
+            listener.finished(outcome, millis);
+        }
+        return outcomes;
+    }
+
+    /** Runs one module, mapping its failure to a status. */
+    public static ModuleOutcome runOne(Module module, ModuleContext ctx) {
+        ModuleDescriptor d = module.descriptor();
+        LOG.info("Running module {}", d.slug());
+        try {
+            ModuleResult r = module.run(ctx);
+            LOG.info("Module {}: {} records, {} alerts, {} timeline events", d.slug(),
+                    count(r.results()), r.alerts().size(), r.timeline().size());
+            return new ModuleOutcome(d.slug(), d.pluginName(), ModuleStatus.CHECKED, "", r.results(),
+                    r.alerts(), r.timeline(), r.urls());
+        } catch (ArtifactNotFoundException e) {
+            LOG.info("Module {}: not present: {}", d.slug(), e.getMessage());
+            return failed(d, ModuleStatus.NOT_PRESENT, e.getMessage());
+        } catch (CorruptArtifactException | UnsupportedSchemaException | EncryptedSourceException
+                | WrongPasswordException e) {
+            LOG.warn("Module {}: unreadable: {}", d.slug(), e.getMessage(), e);
+            return failed(d, ModuleStatus.UNREADABLE, e.getMessage());
+        } catch (Exception | StackOverflowError | OutOfMemoryError e) {
+            LOG.error("Module {} failed: {}", d.slug(), e.toString(), e);
+            return failed(d, ModuleStatus.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    private static ModuleOutcome failed(ModuleDescriptor d, ModuleStatus status, String reason) {
+        return new ModuleOutcome(d.slug(), d.pluginName(), status, reason, null, List.of(), List.of(), List.of());
+    }
+
+    private static int count(Object results) {
+        if (results instanceof Collection<?> c) {
+            return c.size();
+        }
+        if (results instanceof Map<?, ?> m) {
+            return m.size();
+        }
+        return 0;
+    }
+}

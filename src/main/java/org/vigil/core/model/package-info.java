@@ -1,0 +1,2 @@
+/** Immutable values a run produces: alerts, levels, timeline rows, module outcomes, run info. */
+package org.vigil.core.model;

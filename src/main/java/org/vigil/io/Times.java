@@ -1,0 +1,135 @@
+package org.vigil.io;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * Every epoch conversion Vigil does, in one place, with MVT's output format:
+ * {@code yyyy-MM-dd HH:mm:ss.SSSSSS} in UTC (six-digit microseconds, no zone). Unknown, zero or
+ * unrepresentable times give "".
+ */
+public final class Times {
+    /** Seconds between 1970-01-01 and 2001-01-01 (Cocoa / Mac absolute time). */
+    public static final long MAC_EPOCH_OFFSET = 978_307_200L;
+    /** Seconds between 1601-01-01 and 1970-01-01 (WebKit / Chrome time). */
+    public static final long WEBKIT_EPOCH_OFFSET = 11_644_473_600L;
+
+    private static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
+    private static final long MIN_SECONDS = -62_135_596_800L; // 0001-01-01
+    private static final long MAX_SECONDS = 253_402_300_799L; // 9999-12-31
+
+    private Times() {}
+
+    /** Formats an instant in UTC, MVT style. */
+    public static String format(Instant instant) {
+        return instant == null ? "" : ISO.format(LocalDateTime.ofInstant(instant, ZoneOffset.UTC));
+    }
+
+    /** Formats a local (naive) date-time as it is. */
+    public static String format(LocalDateTime local) {
+        return local == null ? "" : ISO.format(local);
+    }
+
+    /** Unix seconds (fractional allowed) to ISO; null or out of range gives "". */
+    public static String fromUnixSeconds(Number seconds) {
+        if (seconds == null) {
+            return "";
+        }
+        return fromSecondsAndMicros(seconds.doubleValue(), seconds);
+    }
+
+    /** Unix milliseconds to ISO. */
+    public static String fromUnixMillis(Number millis) {
+        if (millis == null) {
+            return "";
+        }
+        long ms = millis.longValue();
+        return fromEpochMicros(Math.multiplyExact(ms, 1000L));
+    }
+
+    /**
+     * Mac absolute time (seconds since 2001-01-01) to ISO. Like MVT, 0 or null give "", and an
+     * integer of exactly 18 digits (nanoseconds, as in sms.db) keeps only its first 9 digits.
+     */
+    public static String fromMac(Number value) {
+        if (value == null) {
+            return "";
+        }
+        double seconds;
+        if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+            long v = value.longValue();
+            if (v == 0) {
+                return "";
+            }
+            String digits = Long.toString(Math.abs(v));
+            if (digits.length() == 18) {
+                v = Long.parseLong(digits.substring(0, 9)) * Long.signum(v);
+            }
+            seconds = v;
+        } else {
+            seconds = value.doubleValue();
+            if (seconds == 0 || Double.isNaN(seconds) || Double.isInfinite(seconds)) {
+                return "";
+            }
+        }
+        return fromSecondsAndMicros(seconds + MAC_EPOCH_OFFSET, null);
+    }
+
+    /** Mac absolute time to Unix seconds (for arithmetic); same 18-digit rule as {@link #fromMac}. */
+    public static double macToUnix(Number value) {
+        long v = value.longValue();
+        if (!(value instanceof Double || value instanceof Float)) {
+            String digits = Long.toString(Math.abs(v));
+            if (digits.length() == 18) {
+                return Long.parseLong(digits.substring(0, 9)) * Long.signum(v) + (double) MAC_EPOCH_OFFSET;
+            }
+            return v + (double) MAC_EPOCH_OFFSET;
+        }
+        return value.doubleValue() + MAC_EPOCH_OFFSET;
+    }
+
+    /** WebKit/Chrome time (microseconds since 1601-01-01) to ISO; 0 or null give "". */
+    public static String fromWebkit(Number micros) {
+        if (micros == null || micros.longValue() == 0) {
+            return "";
+        }
+        long unixMicros = micros.longValue() - WEBKIT_EPOCH_OFFSET * 1_000_000L;
+        return fromEpochMicros(unixMicros);
+    }
+
+    /** Unix microseconds to ISO. */
+    public static String fromEpochMicros(long micros) {
+        long secs = Math.floorDiv(micros, 1_000_000L);
+        long rest = Math.floorMod(micros, 1_000_000L);
+        if (secs < MIN_SECONDS || secs > MAX_SECONDS) {
+            return "";
+        }
+        return format(Instant.ofEpochSecond(secs, rest * 1000L));
+    }
+
+    /** Parses an aware time ({@code 2024-09-30 11:21:20+0200}) to UTC ISO; "" when unparsable. */
+    public static String fromAware(String text, DateTimeFormatter formatter) {
+        try {
+            return format(OffsetDateTime.parse(text, formatter).toInstant());
+        } catch (RuntimeException e) {
+            return "";
+        }
+    }
+
+    private static String fromSecondsAndMicros(double seconds, Number original) {
+        if (Double.isNaN(seconds) || Double.isInfinite(seconds) || seconds < MIN_SECONDS || seconds > MAX_SECONDS) {
+            return "";
+        }
+        long micros;
+        if (original instanceof Long || original instanceof Integer) {
+            micros = original.longValue() * 1_000_000L;
+        } else {
+            // round to the microsecond like Python's datetime does
+            micros = Math.round(seconds * 1_000_000d);
+        }
+        return fromEpochMicros(micros);
+    }
+}
