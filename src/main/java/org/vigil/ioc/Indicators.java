@@ -25,6 +25,41 @@ public final class Indicators {
         return EMPTY;
     }
 
+    /**
+     * Loads STIX 2.1 files in order. A file that cannot be read or parsed is reported in
+     * {@link LoadResult#errors()} (naming the file and the cause) and does not stop the others.
+     */
+    public static LoadResult load(List<java.nio.file.Path> files) {
+        return new LoadResult(EMPTY, List.of());
+    }
+
+    /** What {@link #load} gives: the indicators and one message per file that failed. */
+    public record LoadResult(Indicators indicators, List<String> errors) {
+        public LoadResult {
+            errors = List.copyOf(errors);
+        }
+    }
+
+    /** A builder for indicators made in code (tests, the demo). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Collects indicators; {@link #build()} indexes them. */
+    public static final class Builder {
+        private Builder() {}
+
+        /** Adds one indicator to a collection (values are normalised as the STIX loader does). */
+        public Builder add(IndicatorType type, String value, String collection, String stixFile) {
+            return this;
+        }
+
+        /** The indexed, immutable indicators. */
+        public Indicators build() {
+            return EMPTY;
+        }
+    }
+
     /** Total number of indicators (MVT's total_ioc_count). */
     public int totalCount() {
         return 0;
