@@ -1,0 +1,28 @@
+package org.vigil.cli;
+
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code vigil check PATH}: detects the kind of acquisition and runs its modules. */
+@Command(name = "check", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
+        description = "Check an acquisition; its kind (iOS backup, ...) is detected.")
+final class CheckCommand implements Callable<Integer> {
+    @ParentCommand
+    VigilCommand root;
+
+    @Parameters(paramLabel = "PATH", description = "The acquisition: a backup folder, a dump, an archive.")
+    Path path;
+
+    @Mixin
+    CommonOptions options;
+
+    @Override
+    public Integer call() {
+        return root.runCheck("check", path, Set.of(), options);
+    }
+}

@@ -1,0 +1,193 @@
+package org.vigil.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vigil.core.CorruptArtifactException;
+import org.vigil.core.EncryptedSourceException;
+import org.vigil.core.Module;
+import org.vigil.core.ModuleOptions;
+import org.vigil.core.ModuleRunner;
+import org.vigil.core.UnsupportedSchemaException;
+import org.vigil.core.VigilException;
+import org.vigil.core.VigilVersion;
+import org.vigil.core.WrongPasswordException;
+import org.vigil.core.model.InputHash;
+import org.vigil.core.model.ModuleOutcome;
+import org.vigil.core.model.RunInfo;
+import org.vigil.core.model.RunResult;
+import org.vigil.io.Hashing;
+import org.vigil.ioc.Indicators;
+import org.vigil.ioc.update.UserEnvironment;
+import org.vigil.modules.ModuleRegistry;
+import org.vigil.report.OutputWriter;
+import org.vigil.source.AcquisitionSource;
+import org.vigil.source.SourceDetector;
+import org.vigil.source.SourceKind;
+
+/**
+ * One check, end to end: load indicators, open the acquisition, run its modules, write the
+ * outputs, print the summary.
+ */
+final class CheckPipeline {
+    private static final Logger LOG = LoggerFactory.getLogger(CheckPipeline.class);
+
+    /**
+     * What to check.
+     *
+     * @param command the command name for info.json (e.g. {@code ios check-backup})
+     * @param input the acquisition path
+     * @param kinds the kinds this command accepts (empty = any)
+     * @param options common options
+     */
+    record Request(String command, Path input, Set<SourceKind> kinds, CommonOptions options) {}
+
+    private final Clock clock;
+    private final PrintWriter out;
+    private final UserEnvironment env;
+
+    CheckPipeline(Clock clock, PrintWriter out, UserEnvironment env) {
+        this.clock = clock;
+        this.out = out;
+        this.env = env;
+    }
+
+    /** Runs the check; returns the result, or throws a CliException with a one-line message. */
+    RunResult run(Request req) throws CliException {
+        CommonOptions o = req.options();
+        Path input = req.input().toAbsolutePath().normalize();
+        if (!Files.exists(input, LinkOption.NOFOLLOW_LINKS)) {
+            throw new CliException(ExitCodes.INPUT_NOT_FOUND, input + ": no such file or folder");
+        }
+        Path outDir = prepareOutput(o.output, input);
+        try (LogSetup logs = LogSetup.start(outDir == null ? null : outDir.resolve("command.log"), o.verbose)) {
+            LOG.info("Vigil {}: {} {}", VigilVersion.get(), req.command(), input);
+            try {
+                return runLogged(req, input, outDir);
+            } catch (CliException e) {
+                LOG.error("{}", e.getMessage(), e.getCause());
+                throw e;
+            } catch (RuntimeException e) {
+                LOG.error("Internal error: {}", e.toString(), e);
+                throw new CliException(ExitCodes.INTERNAL_ERROR, "internal error: " + e
+                        + (outDir == null ? "" : " (details in " + outDir.resolve("command.log") + ")"), e);
+            }
+        }
+    }
+
+    private RunResult runLogged(Request req, Path input, Path outDir) throws CliException {
+        CommonOptions o = req.options();
+        Console console = new Console(out, o.quiet);
+        LoadedIndicators loaded = LoadedIndicators.load(o.iocs, env);
+        Indicators indicators = loaded.indicators();
+        console.line("Vigil " + VigilVersion.get() + " - checking " + input);
+        console.line("Indicators: " + loaded.describe());
+
+        try (AcquisitionSource source = openSource(input)) {
+            if (!req.kinds().isEmpty() && !req.kinds().contains(source.kind())) {
+                throw new CliException(ExitCodes.INPUT_NOT_FOUND, input + ": this is a " + source.kind().label()
+                        + ", not what `vigil " + req.command() + "` reads (try `vigil check`)");
+            }
+            console.line("Acquisition: " + source.kind().label() + " at " + source.root());
+            if (source.kind() == SourceKind.IOS_BACKUP_ENCRYPTED) {
+                throw new CliException(ExitCodes.ENCRYPTED, input + ": the backup is encrypted; checking"
+                        + " encrypted backups needs their password (not supported in this version)");
+            }
+            List<Module> modules;
+            try {
+                modules = ModuleRunner.order(ModuleRegistry.forKind(source.kind()), o.modules);
+            } catch (VigilException e) {
+                throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
+            }
+            console.line("Running " + modules.size() + " module" + (modules.size() == 1 ? "" : "s") + ":");
+            ModuleRunner runner = new ModuleRunner(source, indicators,
+                    new ModuleOptions(o.fast, o.allowNetwork), clock, console);
+            List<ModuleOutcome> outcomes = runner.run(modules);
+            List<InputHash> hashes = o.hashes ? hashInputs(source) : List.of();
+            Map<String, String> device = new TreeMap<>(source.deviceInfo().properties());
+            RunInfo info = new RunInfo(req.command(), input.toString(), source.kind().label(),
+                    VigilVersion.get(),
+                    LocalDateTime.now(clock).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS")),
+                    indicators.files(), hashes, device, !source.kind().isIos());
+            RunResult result = new RunResult(info, outcomes);
+            if (outDir != null) {
+                try {
+                    new OutputWriter().write(result, outDir);
+                    if (!hashes.isEmpty()) {
+                        LOG.info("Reference hash of the info.json file: \"{}\"",
+                                Hashing.sha256(outDir.resolve("info.json")));
+                    }
+                } catch (IOException e) {
+                    throw new CliException(ExitCodes.OUTPUT_ERROR, outDir + ": cannot write results ("
+                            + e.getMessage() + ")", e);
+                }
+            }
+            console.summary(result, outDir, !indicators.isEmpty());
+            for (String w : loaded.warnings()) {
+                LOG.warn("{}", w);
+            }
+            return result;
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.INPUT_CORRUPT, input + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static AcquisitionSource openSource(Path input) throws CliException {
+        try {
+            return SourceDetector.open(input);
+        } catch (EncryptedSourceException e) {
+            throw new CliException(ExitCodes.ENCRYPTED, e.getMessage(), e);
+        } catch (WrongPasswordException e) {
+            throw new CliException(ExitCodes.WRONG_PASSWORD, e.getMessage(), e);
+        } catch (CorruptArtifactException | UnsupportedSchemaException e) {
+            throw new CliException(ExitCodes.INPUT_CORRUPT, e.getMessage(), e);
+        } catch (VigilException e) {
+            throw new CliException(ExitCodes.INPUT_NOT_FOUND, e.getMessage(), e);
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.INPUT_CORRUPT, input + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<InputHash> hashInputs(AcquisitionSource source) throws IOException {
+        List<InputHash> hashes = new ArrayList<>();
+        for (Path p : source.inputFiles()) {
+            hashes.add(new InputHash(p.toString(), Hashing.sha256(p)));
+        }
+        return hashes;
+    }
+
+    /** Creates the output folder; refuses a folder inside the evidence. */
+    static Path prepareOutput(Path output, Path input) throws CliException {
+        if (output == null) {
+            return null;
+        }
+        Path out = output.toAbsolutePath().normalize();
+        Path in = input.toAbsolutePath().normalize();
+        if (Files.isDirectory(in) && out.startsWith(in)) {
+            throw new CliException(ExitCodes.USAGE, out + ": the output folder must not be inside the"
+                    + " acquisition (evidence is never written to)");
+        }
+        try {
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.OUTPUT_ERROR, out + ": cannot create the output folder ("
+                    + e.getMessage() + ")", e);
+        }
+        if (!Files.isWritable(out)) {
+            throw new CliException(ExitCodes.OUTPUT_ERROR, out + ": output folder is not writable");
+        }
+        return out;
+    }
+}

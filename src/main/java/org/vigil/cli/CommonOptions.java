@@ -1,0 +1,41 @@
+package org.vigil.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** Options shared by the check commands. */
+final class CommonOptions {
+    @Option(names = {"-i", "--iocs"}, paramLabel = "FILE|DIR",
+            description = "STIX2 indicator file, or folder searched recursively for *.stix2 and *.json"
+                    + " (repeatable). Downloaded indicators (vigil iocs update) and VIGIL_IOCS are"
+                    + " always added.")
+    List<Path> iocs = new ArrayList<>();
+
+    @Option(names = {"-o", "--output"}, paramLabel = "DIR",
+            description = "Folder for the results (created if needed). Without it nothing is written.")
+    Path output;
+
+    @Option(names = {"-m", "--module"}, paramLabel = "SLUG",
+            description = "Run only this module (and the modules it depends on); repeatable."
+                    + " See `vigil modules`.")
+    List<String> modules = new ArrayList<>();
+
+    @Option(names = {"-H", "--hashes"}, description = "Record the SHA-256 of every input file in info.json.")
+    boolean hashes;
+
+    @Option(names = "--allow-network",
+            description = "Allow network lookups (expanding shortened URLs). Off by default: nothing"
+                    + " leaves this machine.")
+    boolean allowNetwork;
+
+    @Option(names = {"-f", "--fast"}, description = "Skip slow whole-acquisition searches.")
+    boolean fast;
+
+    @Option(names = {"-v", "--verbose"}, description = "Show debug messages on the console.")
+    boolean verbose;
+
+    @Option(names = {"-q", "--quiet"}, description = "Print only errors.")
+    boolean quiet;
+}

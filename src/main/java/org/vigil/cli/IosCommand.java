@@ -1,0 +1,48 @@
+package org.vigil.cli;
+
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.concurrent.Callable;
+import org.vigil.source.SourceKind;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code vigil ios ...}: the iOS commands, named as MVT's. */
+@Command(name = "ios", mixinStandardHelpOptions = true, description = "iOS acquisitions.",
+        subcommands = {IosCommand.CheckBackup.class})
+final class IosCommand implements Runnable {
+    @ParentCommand
+    VigilCommand root;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** {@code vigil ios check-backup PATH}. */
+    @Command(name = "check-backup", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
+            description = {"Check an iTunes/Finder backup folder (or the folder holding one backup).",
+                "Encrypted backups are recognised; checking them needs their password."})
+    static final class CheckBackup implements Callable<Integer> {
+        @ParentCommand
+        IosCommand ios;
+
+        @Parameters(paramLabel = "BACKUP_PATH", description = "The backup folder.")
+        Path path;
+
+        @Mixin
+        CommonOptions options;
+
+        @Override
+        public Integer call() {
+            return ios.root.runCheck("ios check-backup", path,
+                    EnumSet.of(SourceKind.IOS_BACKUP, SourceKind.IOS_BACKUP_ENCRYPTED), options);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package org.vigil.modules;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.vigil.core.Module;
+import org.vigil.source.SourceKind;
+
+/**
+ * The built-in modules, in MVT's run order for each command (backup-only modules first, then the
+ * mixed modules), so that outputs and timelines line up with MVT's.
+ */
+public final class ModuleRegistry {
+    private ModuleRegistry() {}
+
+    /** Every built-in module, in a stable order (iOS backup order first). */
+    public static List<Module> all() {
+        List<Module> all = new ArrayList<>();
+        all.addAll(iosBackupModules());
+        return all;
+    }
+
+    /** Modules that run on an iOS backup, in MVT's order. */
+    public static List<Module> iosBackupModules() {
+        return List.of();
+    }
+
+    /** Modules that run on a source of this kind, in run order. */
+    public static List<Module> forKind(SourceKind kind) {
+        return all().stream().filter(m -> m.descriptor().supports(kind)).toList();
+    }
+}

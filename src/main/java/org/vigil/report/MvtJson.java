@@ -1,0 +1,143 @@
+package org.vigil.report;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Instant;
+import org.vigil.io.Times;
+
+/**
+ * JSON in the layout MVT writes (Python's {@code json.dump(indent=4)}): four-space indent,
+ * {@code ": "} between key and value, non-ASCII characters escaped as {@code \\uXXXX}, floats
+ * written as Python writes them ({@code 726100000.0}, not {@code 7.261E8}), byte arrays as
+ * Python-style escaped strings, instants in MVT's ISO format.
+ */
+public final class MvtJson {
+    private MvtJson() {}
+
+    /** A mapper with Vigil's serialisers (not pretty-printing by itself). */
+    public static ObjectMapper mapper() {
+        SimpleModule m = new SimpleModule("vigil-mvt");
+        m.addSerializer(Double.class, new DoubleSerializer());
+        m.addSerializer(double.class, new DoubleSerializer());
+        m.addSerializer(Float.class, new FloatSerializer());
+        m.addSerializer(byte[].class, new BytesSerializer());
+        m.addSerializer(Instant.class, new InstantSerializer());
+        return JsonMapper.builder()
+                .addModule(m)
+                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+                .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
+                .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
+                .build();
+    }
+
+    /** A writer producing MVT's layout. */
+    public static ObjectWriter writer(ObjectMapper mapper) {
+        DefaultIndenter indenter = new DefaultIndenter("    ", "\n");
+        DefaultPrettyPrinter pp = new DefaultPrettyPrinter()
+                .withSeparators(Separators.createDefaultInstance()
+                        .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                        .withObjectEmptySeparator("")
+                        .withArrayEmptySeparator(""));
+        pp.indentArraysWith(indenter);
+        pp.indentObjectsWith(indenter);
+        return mapper.writer(pp);
+    }
+
+    /** Python's repr of a float, as json.dumps writes it. */
+    public static String pythonFloat(double d) {
+        if (Double.isNaN(d)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(d)) {
+            return d > 0 ? "Infinity" : "-Infinity";
+        }
+        if (d == 0) {
+            return (1 / d < 0) ? "-0.0" : "0.0";
+        }
+        double abs = Math.abs(d);
+        String shortest = Double.toString(d);
+        if (abs >= 1e16 || abs < 1e-4) {
+            BigDecimal bd = new BigDecimal(shortest);
+            String unscaled = bd.unscaledValue().abs().toString().replaceAll("0+$", "");
+            if (unscaled.isEmpty()) {
+                unscaled = "0";
+            }
+            int exp = bd.precision() - bd.scale() - 1;
+            String mant = unscaled.length() > 1 ? unscaled.charAt(0) + "." + unscaled.substring(1) : unscaled;
+            return (d < 0 ? "-" : "") + mant + "e" + (exp < 0 ? "-" : "+") + String.format("%02d", Math.abs(exp));
+        }
+        String plain = new BigDecimal(shortest).toPlainString();
+        if (!plain.contains(".")) {
+            plain += ".0";
+        }
+        return plain;
+    }
+
+    /** Python's escaping of bytes in MVT's JSON encoder ({@code b"\xa8"} becomes {@code "\\xa8"}). */
+    public static String pythonBytes(byte[] bytes) {
+        // MVT decodes valid UTF-8 as text; otherwise it writes the backslash-escaped form.
+        java.nio.charset.CharsetDecoder dec = java.nio.charset.StandardCharsets.UTF_8.newDecoder();
+        try {
+            return dec.decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            StringBuilder sb = new StringBuilder();
+            for (byte b : bytes) {
+                int c = b & 0xff;
+                if (c == '\\') {
+                    sb.append("\\\\");
+                } else if (c == '\n') {
+                    sb.append("\\n");
+                } else if (c == '\r') {
+                    sb.append("\\r");
+                } else if (c == '\t') {
+                    sb.append("\\t");
+                } else if (c >= 0x20 && c < 0x7f) {
+                    sb.append((char) c);
+                } else {
+                    sb.append(String.format("\\x%02x", c));
+                }
+            }
+            return sb.toString();
+        }
+    }
+
+    private static final class DoubleSerializer extends JsonSerializer<Double> {
+        @Override
+        public void serialize(Double value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
+            gen.writeNumber(pythonFloat(value));
+        }
+    }
+
+    private static final class FloatSerializer extends JsonSerializer<Float> {
+        @Override
+        public void serialize(Float value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
+            gen.writeNumber(pythonFloat(Double.parseDouble(value.toString())));
+        }
+    }
+
+    private static final class BytesSerializer extends JsonSerializer<byte[]> {
+        @Override
+        public void serialize(byte[] value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
+            gen.writeString(pythonBytes(value));
+        }
+    }
+
+    private static final class InstantSerializer extends JsonSerializer<Instant> {
+        @Override
+        public void serialize(Instant value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
+            gen.writeString(Times.format(value));
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package org.vigil.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.vigil.core.model.Alert;
+import org.vigil.core.model.Level;
+import org.vigil.core.model.ModuleOutcome;
+import org.vigil.core.model.ModuleStatus;
+import org.vigil.ioc.Indicators;
+import org.vigil.source.SourceKind;
+import org.vigil.testing.FakeSource;
+
+class ModuleRunnerTest {
+
+    /** A module whose behaviour is a lambda. */
+    private record TestModule(String slug, List<String> deps, Behaviour behaviour) implements Module {
+        interface Behaviour {
+            ModuleResult run(ModuleDescriptor d, ModuleContext ctx) throws Exception;
+        }
+
+        @Override
+        public ModuleDescriptor descriptor() {
+            return new ModuleDescriptor(slug, "P_" + slug, Platform.IOS, Set.of(SourceKind.IOS_BACKUP),
+                    List.of(), deps, "test");
+        }
+
+        @Override
+        public ModuleResult run(ModuleContext context) throws Exception {
+            return behaviour.run(descriptor(), context);
+        }
+
+        @Override
+        public List<Alert> recheck(JsonNode results, Indicators indicators) {
+            return List.of();
+        }
+    }
+
+    private static TestModule ok(String slug, String... deps) {
+        return new TestModule(slug, List.of(deps), (d, c) -> ModuleResult.builder(d).record(slug).build());
+    }
+
+    private static List<String> slugs(List<Module> modules) {
+        return modules.stream().map(m -> m.descriptor().slug()).toList();
+    }
+
+    @Test
+    void stableTopologicalOrderKeepsListOrderWhereFree() throws Exception {
+        // MVT's test: [Third(dep Second), Independent, Second(dep First), First] => Independent, First, Second, Third
+        List<Module> modules = List.of(ok("third", "second"), ok("independent"), ok("second", "first"), ok("first"));
+        assertThat(slugs(ModuleRunner.order(modules, List.of())))
+                .containsExactly("independent", "first", "second", "third");
+    }
+
+    @Test
+    void selectionPullsInTransitiveDependencies() throws Exception {
+        List<Module> modules = List.of(ok("third", "second"), ok("independent"), ok("second", "first"), ok("first"));
+        assertThat(slugs(ModuleRunner.order(modules, List.of("third")))).containsExactly("first", "second", "third");
+    }
+
+    @Test
+    void cycleAndMissingDependencyAndUnknownSelectionAreErrors() {
+        assertThatThrownBy(() -> ModuleRunner.order(List.of(ok("a", "b"), ok("b", "a")), List.of()))
+                .isInstanceOf(VigilException.class).hasMessageContaining("cycle");
+        assertThatThrownBy(() -> ModuleRunner.order(List.of(ok("a", "zzz")), List.of()))
+                .isInstanceOf(VigilException.class).hasMessageContaining("missing module zzz");
+        assertThatThrownBy(() -> ModuleRunner.order(List.of(ok("a")), List.of("nope")))
+                .isInstanceOf(VigilException.class).hasMessageContaining("Unknown module \"nope\"");
+    }
+
+    @Test
+    void failuresBecomeStatusesAndTheRunGoesOn() {
+        List<Module> modules = List.of(
+                new TestModule("missing", List.of(), (d, c) -> {
+                    throw new ArtifactNotFoundException("sms.db not in backup");
+                }),
+                new TestModule("corrupt", List.of(), (d, c) -> {
+                    throw new CorruptArtifactException("x.db: not an SQLite database");
+                }),
+                new TestModule("schema", List.of(), (d, c) -> {
+                    throw new UnsupportedSchemaException("x.db: no table message");
+                }),
+                new TestModule("bug", List.of(), (d, c) -> {
+                    throw new IllegalStateException("boom");
+                }),
+                new TestModule("good", List.of(), (d, c) -> ModuleResult.builder(d).record("r")
+                        .alert(Level.LOW, "weak", "2020-01-01 00:00:00.000000", "r")
+                        .timeline("2020-01-01 00:00:00.000000", "e", "x")
+                        .timeline("2020-01-01 00:00:00.000000", "e", "x")
+                        .build()));
+        List<String> started = new ArrayList<>();
+        ModuleRunner runner = new ModuleRunner(new FakeSource(SourceKind.IOS_BACKUP, Path.of(".")),
+                Indicators.empty(), ModuleOptions.defaults(), Clock.systemUTC(), new ModuleRunner.Listener() {
+                    @Override
+                    public void started(ModuleDescriptor descriptor, int index, int total) {
+                        started.add(index + "/" + total + " " + descriptor.slug());
+                    }
+                });
+        List<ModuleOutcome> out = runner.run(modules);
+        assertThat(out).extracting(ModuleOutcome::status).containsExactly(ModuleStatus.NOT_PRESENT,
+                ModuleStatus.UNREADABLE, ModuleStatus.UNREADABLE, ModuleStatus.FAILED, ModuleStatus.CHECKED);
+        assertThat(out.get(0).reason()).isEqualTo("sms.db not in backup");
+        assertThat(out.get(2).reason()).isEqualTo("x.db: no table message");
+        assertThat(out.get(3).reason()).isEqualTo("IllegalStateException: boom");
+        ModuleOutcome good = out.get(4);
+        assertThat(good.recordCount()).isEqualTo(1);
+        assertThat(good.alerts()).singleElement().satisfies(a -> {
+            assertThat(a.module()).isEqualTo("good");
+            assertThat(a.level()).isEqualTo(Level.LOW);
+        });
+        assertThat(good.timeline()).hasSize(1); // duplicates dropped
+        assertThat(good.timeline().get(0).plugin()).isEqualTo("P_good");
+        assertThat(started).containsExactly("1/5 missing", "2/5 corrupt", "3/5 schema", "4/5 bug", "5/5 good");
+    }
+
+    @Test
+    void dependenciesReceiveOutcomesOfTheirDependencies() throws Exception {
+        List<String> seen = new ArrayList<>();
+        List<Module> modules = List.of(
+                new TestModule("consumer", List.of("producer"), (d, c) -> {
+                    seen.add(String.valueOf(c.dependency("producer").map(ModuleOutcome::recordCount).orElse(-1)));
+                    return ModuleResult.builder(d).build();
+                }),
+                ok("producer"));
+        ModuleRunner runner = new ModuleRunner(new FakeSource(SourceKind.IOS_BACKUP, Path.of(".")),
+                Indicators.empty(), null, null, null);
+        runner.run(ModuleRunner.order(modules, List.of()));
+        assertThat(seen).containsExactly("1");
+    }
+}

@@ -1,0 +1,44 @@
+package org.vigil.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.format.DateTimeFormatter;
+import org.junit.jupiter.api.Test;
+
+class TimesTest {
+    @Test
+    void unixSeconds() {
+        assertThat(Times.fromUnixSeconds(1626566400L)).isEqualTo("2021-07-18 00:00:00.000000");
+        assertThat(Times.fromUnixSeconds(1626566400.5)).isEqualTo("2021-07-18 00:00:00.500000");
+        assertThat(Times.fromUnixSeconds(null)).isEmpty();
+    }
+
+    @Test
+    void macTimeAsMvt() {
+        assertThat(Times.fromMac(1626566400L - 978307200L)).isEqualTo("2021-07-18 00:00:00.000000");
+        assertThat(Times.fromMac(0L)).isEmpty();
+        assertThat(Times.fromMac(null)).isEmpty();
+        // sms.db nanoseconds: 18 digits, first 9 kept
+        assertThat(Times.fromMac(588813210123456789L)).isEqualTo(Times.fromMac(588813210L));
+        assertThat(Times.fromMac(726100000.25d)).isEqualTo("2024-01-04 22:26:40.250000");
+    }
+
+    @Test
+    void webkitAndMillisAndMicros() {
+        // 2021-07-18 00:00:00 UTC in WebKit microseconds
+        long webkit = (1626566400L + Times.WEBKIT_EPOCH_OFFSET) * 1_000_000L;
+        assertThat(Times.fromWebkit(webkit)).isEqualTo("2021-07-18 00:00:00.000000");
+        assertThat(Times.fromWebkit(0L)).isEmpty();
+        assertThat(Times.fromUnixMillis(1626566400123L)).isEqualTo("2021-07-18 00:00:00.123000");
+        assertThat(Times.fromEpochMicros(-1)).isEqualTo("1969-12-31 23:59:59.999999");
+    }
+
+    @Test
+    void outOfRangeAndAware() {
+        assertThat(Times.fromUnixSeconds(1e300)).isEmpty();
+        assertThat(Times.fromUnixSeconds(Double.NaN)).isEmpty();
+        assertThat(Times.fromAware("2024-09-30 11:21:20+0200", DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ssZ")))
+                .isEqualTo("2024-09-30 09:21:20.000000");
+        assertThat(Times.fromAware("garbage", DateTimeFormatter.ISO_OFFSET_DATE_TIME)).isEmpty();
+    }
+}

@@ -1,0 +1,9 @@
+@echo off
+rem Vigil launcher for Windows: builds the jar with Maven on first use, then runs it.
+setlocal
+set "HERE=%~dp0"
+if not exist "%HERE%target\vigil.jar" (
+  echo Building Vigil (first run^)... 1>&2
+  pushd "%HERE%" && call mvn -B -q -DskipTests package 1>&2 && popd
+)
+java -jar "%HERE%target\vigil.jar" %*
