@@ -5,6 +5,7 @@ import picocli.CommandLine.Command;
 
 /** {@code vigil iocs}: manage indicator files ({@code update}, {@code list}). */
 @Command(name = "iocs", mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         description = "Download and list indicators of compromise (STIX 2 files).",
         subcommands = {IocsUpdateCommand.class, IocsListCommand.class})
 final class IocsCommand implements Runnable {

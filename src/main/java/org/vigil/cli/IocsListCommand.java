@@ -24,6 +24,7 @@ import picocli.CommandLine.Option;
  * load order, with what each holds, and when the downloaded set was last updated.
  */
 @Command(name = "list", mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         description = {"List the indicator files a check would load: --iocs, then the downloaded "
                 + "set, then VIGIL_IOCS."},
         exitCodeListHeading = "%nExit codes:%n",

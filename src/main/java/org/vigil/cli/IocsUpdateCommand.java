@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
  * in an index (mvt-indicators format) into the user's data directory.
  */
 @Command(name = "update", mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         description = {"Download the indicator collections listed in an index into the data "
                 + "directory (VIGIL_DATA_DIR, or the per-user data folder).",
                 "Each file is validated and replaces the previous one atomically; a failed entry "

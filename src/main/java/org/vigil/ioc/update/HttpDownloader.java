@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
@@ -72,7 +73,12 @@ final class HttpDownloader {
             if (info.statusCode() != 200) {
                 return new Refusing();
             }
-            long declared = info.headers().firstValueAsLong("Content-Length").orElse(-1);
+            long declared;
+            try {
+                declared = info.headers().firstValueAsLong("Content-Length").orElse(-1);
+            } catch (NumberFormatException e) {
+                declared = -1;
+            }
             FileSubscriber s = new FileSubscriber(target, maxBytes, declared);
             subscriber[0] = s;
             return s;
@@ -89,8 +95,9 @@ final class HttpDownloader {
             throw new DownloadException("timed out after " + deadline.toSeconds() + " s");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            while (cause instanceof java.util.concurrent.CompletionException
-                    || cause instanceof IOException && cause.getCause() instanceof DownloadException) {
+            while (cause instanceof CompletionException
+                    || cause instanceof IOException
+                            && cause.getCause() instanceof DownloadException) {
                 cause = cause.getCause();
             }
             if (cause instanceof DownloadException d) {

@@ -43,6 +43,9 @@ public record IndicatorIndex(List<Entry> entries, List<Rejected> rejected) {
     public static final String DEFAULT_INDEX =
             "https://raw.githubusercontent.com/mvt-project/mvt-indicators/main/indicators.yaml";
 
+    /** Most entries taken from one index; later ones are rejected. */
+    static final int MAX_ENTRIES = 1000;
+
     /** Longest file name produced by {@link #fileNameFor(URI)}. */
     static final int MAX_FILE_NAME = 200;
 
@@ -115,6 +118,11 @@ public record IndicatorIndex(List<Entry> entries, List<Rejected> rejected) {
             position++;
             String name = text(item, "name");
             String label = name != null ? name : "entry #" + position;
+            if (position > MAX_ENTRIES) {
+                rejected.add(new Rejected(position, label, "more than " + MAX_ENTRIES
+                        + " entries in the index"));
+                continue;
+            }
             if (!item.isObject()) {
                 rejected.add(new Rejected(position, label, "not a mapping"));
                 continue;

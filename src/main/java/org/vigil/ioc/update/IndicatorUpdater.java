@@ -194,7 +194,8 @@ public final class IndicatorUpdater {
         }
     }
 
-    private byte[] readIndex(String location) throws IndicatorUpdateException, InterruptedException {
+    private byte[] readIndex(String location)
+            throws IndicatorUpdateException, InterruptedException {
         String lower = location.toLowerCase(Locale.ROOT);
         if (lower.startsWith("http://") || lower.startsWith("https://")) {
             URI uri;

@@ -118,6 +118,37 @@ class IndicatorIndexTest {
     }
 
     @Test
+    void entriesPastTheCapAreRejected() throws Exception {
+        StringBuilder y = new StringBuilder("indicators:\n");
+        for (int i = 1; i <= IndicatorIndex.MAX_ENTRIES + 2; i++) {
+            y.append("  - {type: url, name: e").append(i)
+                    .append(", download_url: 'https://h.example/").append(i).append("'}\n");
+        }
+        IndicatorIndex index = parse(y.toString());
+        assertThat(index.entries()).hasSize(IndicatorIndex.MAX_ENTRIES);
+        assertThat(index.rejected()).containsExactly(
+                new Rejected(1001, "e1001", "more than 1000 entries in the index"),
+                new Rejected(1002, "e1002", "more than 1000 entries in the index"));
+    }
+
+    @Test
+    void aliasBombIsNotExpanded() throws Exception {
+        // Jackson's YAML parser does not expand aliases into copies, so 10^12 nodes never exist
+        StringBuilder y = new StringBuilder("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for (int i = 1; i < 12; i++) {
+            y.append("a").append(i).append(": &a").append(i).append(" [");
+            for (int j = 0; j < 10; j++) {
+                y.append(j == 0 ? "" : ", ").append("*a").append(i - 1);
+            }
+            y.append("]\n");
+        }
+        y.append("indicators: [*a11]\n");
+        IndicatorIndex index = parse(y.toString());
+        assertThat(index.entries()).isEmpty();
+        assertThat(index.rejected()).containsExactly(new Rejected(1, "entry #1", "not a mapping"));
+    }
+
+    @Test
     void fileNamesFollowMvtAndAreSafe() {
         assertThat(IndicatorIndex.fileNameFor(URI.create(
                 "https://raw.githubusercontent.com/AmnestyTech/investigations/master/2021-07-18_nso/pegasus.stix2")))
