@@ -50,7 +50,7 @@ import org.vigil.source.SourceKind;
  * its first matching link); always, a message whose text starts with one of Apple's threat
  * notifications, "ALERT: State-sponsored attackers may be targeting your iPhone" or "ALERT: Apple
  * detected a targeted mercenary spyware attack against your iPhone" (HIGH; heuristic from MVT,
- * text of Apple's threat notifications, support.apple.com/102174).
+ * on the text of Apple's threat notifications).
  *
  * <p><b>Timeline</b>: {@code sms_received} at {@code isodate}, {@code sms_read} at
  * {@code isodate_read} when read. Every link also goes to urls.json (source {@code sms}).
