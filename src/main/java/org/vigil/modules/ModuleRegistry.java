@@ -3,6 +3,9 @@ package org.vigil.modules;
 import java.util.ArrayList;
 import java.util.List;
 import org.vigil.core.Module;
+import org.vigil.modules.ios.mixed.Datausage;
+import org.vigil.modules.ios.mixed.SafariHistory;
+import org.vigil.modules.ios.mixed.Sms;
 import org.vigil.source.SourceKind;
 
 /**
@@ -21,7 +24,12 @@ public final class ModuleRegistry {
 
     /** Modules that run on an iOS backup, in MVT's order. */
     public static List<Module> iosBackupModules() {
-        return List.of();
+        return List.of(
+                // backup-only modules (MVT's BACKUP_MODULES order)
+                // mixed modules (MVT's MIXED_MODULES order)
+                new Datausage(),
+                new SafariHistory(),
+                new Sms());
     }
 
     /** Modules that run on a source of this kind, in run order. */

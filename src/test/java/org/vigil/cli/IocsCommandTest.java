@@ -122,7 +122,7 @@ class IocsCommandTest {
 
         int code = run("update", "--index", index.toString());
 
-        assertThat(code).isEqualTo(IocsUpdateCommand.EXIT_PARTIAL).isEqualTo(3);
+        assertThat(code).isEqualTo(IocsUpdateCommand.EXIT_PARTIAL).isEqualTo(10);
         assertThat(out.toString()).isEqualTo("Indicator index: " + index + "\n"
                 + "  updated    Alpha -> " + fileOf("/Alpha.stix2") + "\n"
                 + "  failed     Beta: HTTP status 404 (" + url("/Beta.stix2") + ")\n"
@@ -135,7 +135,7 @@ class IocsCommandTest {
     void updateWithABadIndexExitsOne() {
         int code = run("update", "--index", url("/nothing.yaml"));
 
-        assertThat(code).isEqualTo(IocsUpdateCommand.EXIT_ERROR).isEqualTo(1);
+        assertThat(code).isEqualTo(IocsUpdateCommand.EXIT_ERROR).isEqualTo(9);
         assertThat(err.toString()).isEqualTo("Error: Cannot download the indicator index "
                 + url("/nothing.yaml") + ": HTTP status 404\n");
     }
@@ -181,7 +181,7 @@ class IocsCommandTest {
         assertThat(out.toString()).contains("update", "list");
         out.getBuffer().setLength(0);
         assertThat(run("update", "--help")).isZero();
-        assertThat(out.toString()).contains("Exit codes:", "3   some entries failed",
+        assertThat(out.toString()).contains("Exit codes:", "10  some entries failed",
                 "com/mvt-project/mvt-indicators/main/indicators.yaml");
     }
 }
