@@ -127,7 +127,7 @@ final class CheckPipeline {
                     new OutputWriter().write(result, outDir);
                     if (!hashes.isEmpty()) {
                         LOG.info("Reference hash of the info.json file: \"{}\"",
-                                Hashing.sha256(outDir.resolve("info.json")));
+                                Hashing.sha256Hex(outDir.resolve("info.json")));
                     }
                 } catch (IOException e) {
                     throw new CliException(ExitCodes.OUTPUT_ERROR, outDir + ": cannot write results ("
@@ -163,7 +163,7 @@ final class CheckPipeline {
     private static List<InputHash> hashInputs(AcquisitionSource source) throws IOException {
         List<InputHash> hashes = new ArrayList<>();
         for (Path p : source.inputFiles()) {
-            hashes.add(new InputHash(p.toString(), Hashing.sha256(p)));
+            hashes.add(new InputHash(p.toString(), Hashing.sha256Hex(p)));
         }
         return hashes;
     }

@@ -17,6 +17,7 @@ final class Console implements ModuleRunner.Listener {
     private final PrintWriter out;
     private final boolean quiet;
     private int total;
+    private int done;
 
     Console(PrintWriter out, boolean quiet) {
         this.out = out;
@@ -40,9 +41,9 @@ final class Console implements ModuleRunner.Listener {
         if (quiet) {
             return;
         }
-        int width = String.valueOf(Math.max(total, 1)).length();
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("  %-32s %-12s", o.slug(), o.status().jsonName()));
+        String counter = total > 0 ? String.format("[%" + String.valueOf(total).length() + "d/%d] ", ++done, total) : "";
+        sb.append(String.format("  %s%-28s %-12s", counter, o.slug(), o.status().jsonName()));
         if (o.status() == ModuleStatus.CHECKED) {
             sb.append(String.format("%7d record%s", o.recordCount(), o.recordCount() == 1 ? " " : "s"));
             if (!o.alerts().isEmpty()) {
@@ -53,9 +54,6 @@ final class Console implements ModuleRunner.Listener {
         }
         out.println(sb);
         out.flush();
-        if (width < 0) {
-            out.println();
-        }
     }
 
     private static String alertPhrase(List<Alert> alerts) {

@@ -23,8 +23,10 @@ public final class ExitCodes {
     public static final int BAD_INDICATORS = 7;
     /** The output folder could not be written. */
     public static final int OUTPUT_ERROR = 8;
-    /** A network operation (indicator update) failed for at least one file. */
+    /** {@code iocs update}: the index could not be read, or the data folder written; nothing changed. */
     public static final int NETWORK_ERROR = 9;
+    /** {@code iocs update}: some downloads failed; their previous files are kept, the others saved. */
+    public static final int PARTIAL_UPDATE = 10;
 
     /** The text for {@code --help}. */
     public static final String HELP = "%nExit codes:%n"
@@ -37,7 +39,8 @@ public final class ExitCodes {
             + "  6  wrong password or key%n"
             + "  7  an indicator file could not be loaded%n"
             + "  8  the output folder could not be written%n"
-            + "  9  a download failed (iocs update)%n";
+            + "  9  iocs update: the index could not be read (nothing changed)%n"
+            + "  10 iocs update: some downloads failed (previous files kept)%n";
 
     private ExitCodes() {}
 }

@@ -30,13 +30,12 @@ import picocli.CommandLine.Option;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:listed",
-            "1:an --iocs path does not exist or cannot be read",
-            "2:invalid command line",
-            "3:listed, but some files could not be loaded (see the errors)"})
+            "7:an --iocs path does not exist or cannot be read, or some files could not be loaded",
+            "2:invalid command line"})
 final class IocsListCommand implements java.util.concurrent.Callable<Integer> {
-    static final int EXIT_OK = 0;
-    static final int EXIT_ERROR = 1;
-    static final int EXIT_LOAD_ERRORS = 3;
+    static final int EXIT_OK = ExitCodes.OK;
+    static final int EXIT_ERROR = ExitCodes.BAD_INDICATORS;
+    static final int EXIT_LOAD_ERRORS = ExitCodes.BAD_INDICATORS;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -47,8 +46,11 @@ final class IocsListCommand implements java.util.concurrent.Callable<Integer> {
 
     private final UserEnvironment env;
 
+    @CommandLine.ParentCommand
+    IocsCommand parent;
+
     IocsListCommand() {
-        this(UserEnvironment.system());
+        this(null);
     }
 
     IocsListCommand(UserEnvironment env) {
@@ -61,7 +63,7 @@ final class IocsListCommand implements java.util.concurrent.Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         IndicatorCatalog.Listing listing;
         try {
-            listing = IndicatorCatalog.list(new IndicatorSources(env), iocs);
+            listing = IndicatorCatalog.list(new IndicatorSources(env != null ? env : parent.env()), iocs);
         } catch (IndicatorSourceException e) {
             err.println("Error: " + e.getMessage());
             err.flush();

@@ -27,14 +27,17 @@ import picocli.CommandLine.Option;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:every entry was downloaded (updated or unchanged)",
-            "1:the index could not be read or parsed, or the data directory is not writable "
-                    + "(nothing changed)",
             "2:invalid command line",
-            "3:some entries failed (their previous files are kept; the others were saved)"})
+            "9:the index could not be read or parsed, or the data directory is not writable "
+                    + "(nothing changed)",
+            "10:some entries failed (their previous files are kept; the others were saved)"})
 final class IocsUpdateCommand implements java.util.concurrent.Callable<Integer> {
-    static final int EXIT_OK = 0;
-    static final int EXIT_ERROR = 1;
-    static final int EXIT_PARTIAL = 3;
+    static final int EXIT_OK = ExitCodes.OK;
+    static final int EXIT_ERROR = ExitCodes.NETWORK_ERROR;
+    static final int EXIT_PARTIAL = ExitCodes.PARTIAL_UPDATE;
+
+    @CommandLine.ParentCommand
+    IocsCommand parent;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -47,7 +50,7 @@ final class IocsUpdateCommand implements java.util.concurrent.Callable<Integer> 
     private final Clock clock;
 
     IocsUpdateCommand() {
-        this(UserEnvironment.system(), Clock.systemUTC());
+        this(null, null);
     }
 
     IocsUpdateCommand(UserEnvironment env, Clock clock) {
@@ -59,12 +62,12 @@ final class IocsUpdateCommand implements java.util.concurrent.Callable<Integer> 
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        IndicatorStore store = IndicatorStore.of(env);
+        IndicatorStore store = IndicatorStore.of(env != null ? env : parent.env());
         out.println("Indicator index: " + index);
         out.flush();
         UpdateResult result;
         try {
-            result = new IndicatorUpdater(store, clock).update(index);
+            result = new IndicatorUpdater(store, clock != null ? clock : parent.clock()).update(index);
         } catch (IndicatorUpdateException e) {
             err.println("Error: " + e.getMessage());
             err.flush();

@@ -181,7 +181,7 @@ class IocsCommandTest {
         assertThat(out.toString()).contains("update", "list");
         out.getBuffer().setLength(0);
         assertThat(run("update", "--help")).isZero();
-        assertThat(out.toString()).contains("Exit codes:", "10  some entries failed",
+        assertThat(out.toString()).contains("Exit codes:", "10   some entries failed",
                 "com/mvt-project/mvt-indicators/main/indicators.yaml");
     }
 }
