@@ -13,8 +13,8 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.time.Instant;
+import org.vigil.io.PyFormat;
 import org.vigil.io.Times;
 
 /**
@@ -57,60 +57,12 @@ public final class MvtJson {
 
     /** Python's repr of a float, as json.dumps writes it. */
     public static String pythonFloat(double d) {
-        if (Double.isNaN(d)) {
-            return "NaN";
-        }
-        if (Double.isInfinite(d)) {
-            return d > 0 ? "Infinity" : "-Infinity";
-        }
-        if (d == 0) {
-            return (1 / d < 0) ? "-0.0" : "0.0";
-        }
-        double abs = Math.abs(d);
-        String shortest = Double.toString(d);
-        if (abs >= 1e16 || abs < 1e-4) {
-            BigDecimal bd = new BigDecimal(shortest);
-            String unscaled = bd.unscaledValue().abs().toString().replaceAll("0+$", "");
-            if (unscaled.isEmpty()) {
-                unscaled = "0";
-            }
-            int exp = bd.precision() - bd.scale() - 1;
-            String mant = unscaled.length() > 1 ? unscaled.charAt(0) + "." + unscaled.substring(1) : unscaled;
-            return (d < 0 ? "-" : "") + mant + "e" + (exp < 0 ? "-" : "+") + String.format("%02d", Math.abs(exp));
-        }
-        String plain = new BigDecimal(shortest).toPlainString();
-        if (!plain.contains(".")) {
-            plain += ".0";
-        }
-        return plain;
+        return PyFormat.floatRepr(d);
     }
 
-    /** Python's escaping of bytes in MVT's JSON encoder ({@code b"\xa8"} becomes {@code "\\xa8"}). */
+    /** MVT's rendering of bytes in JSON. */
     public static String pythonBytes(byte[] bytes) {
-        // MVT decodes valid UTF-8 as text; otherwise it writes the backslash-escaped form.
-        java.nio.charset.CharsetDecoder dec = java.nio.charset.StandardCharsets.UTF_8.newDecoder();
-        try {
-            return dec.decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
-            StringBuilder sb = new StringBuilder();
-            for (byte b : bytes) {
-                int c = b & 0xff;
-                if (c == '\\') {
-                    sb.append("\\\\");
-                } else if (c == '\n') {
-                    sb.append("\\n");
-                } else if (c == '\r') {
-                    sb.append("\\r");
-                } else if (c == '\t') {
-                    sb.append("\\t");
-                } else if (c >= 0x20 && c < 0x7f) {
-                    sb.append((char) c);
-                } else {
-                    sb.append(String.format("\\x%02x", c));
-                }
-            }
-            return sb.toString();
-        }
+        return PyFormat.bytes(bytes);
     }
 
     private static final class DoubleSerializer extends JsonSerializer<Double> {

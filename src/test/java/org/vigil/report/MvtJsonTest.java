@@ -24,6 +24,14 @@ class MvtJsonTest {
         assertThat(MvtJson.pythonFloat(0.0)).isEqualTo("0.0");
     }
 
+    record Numbers(@JsonProperty("n") Number n, @JsonProperty("i") Number i) {}
+
+    @Test
+    void numberTypedFieldsAreWrittenAsPythonFloats() throws Exception {
+        String json = MvtJson.mapper().writeValueAsString(new Numbers(726100000.0, 42L));
+        assertThat(json).isEqualTo("{\"n\":726100000.0,\"i\":42}");
+    }
+
     @Test
     void pythonBytes() {
         assertThat(MvtJson.pythonBytes(new byte[] {(byte) 0xa8, (byte) 0xa9})).isEqualTo("\\xa8\\xa9");

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -100,10 +99,10 @@ public final class Datausage implements Module {
             @JsonProperty("proc_name") String procName,
             @JsonProperty("bundle_id") String bundleId,
             @JsonProperty("proc_id") Long procId,
-            @JsonProperty("wifi_in") @JsonSerialize(using = PyNumberSerializer.class) Number wifiIn,
-            @JsonProperty("wifi_out") @JsonSerialize(using = PyNumberSerializer.class) Number wifiOut,
-            @JsonProperty("wwan_in") @JsonSerialize(using = PyNumberSerializer.class) Number wwanIn,
-            @JsonProperty("wwan_out") @JsonSerialize(using = PyNumberSerializer.class) Number wwanOut,
+            @JsonProperty("wifi_in") Number wifiIn,
+            @JsonProperty("wifi_out") Number wifiOut,
+            @JsonProperty("wwan_in") Number wwanIn,
+            @JsonProperty("wwan_out") Number wwanOut,
             @JsonProperty("live_id") Long liveId,
             @JsonProperty("live_proc_id") Long liveProcId,
             @JsonProperty("live_isodate") String liveIsodate) {}

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import java.math.BigDecimal;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -99,7 +98,7 @@ public final class SafariHistory implements Module {
             @JsonProperty("id") Long id,
             @JsonProperty("url") String url,
             @JsonProperty("visit_id") Long visitId,
-            @JsonProperty("timestamp") @JsonSerialize(using = PyNumberSerializer.class) Number timestamp,
+            @JsonProperty("timestamp") Number timestamp,
             @JsonProperty("isodate") String isodate,
             @JsonProperty("redirect_source") Long redirectSource,
             @JsonProperty("redirect_destination") Long redirectDestination,

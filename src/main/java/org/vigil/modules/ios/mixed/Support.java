@@ -1,8 +1,8 @@
 package org.vigil.modules.ios.mixed;
 
-import java.math.BigDecimal;
+import org.vigil.io.PyFormat;
+
 import java.sql.SQLException;
-import java.util.Locale;
 import org.vigil.core.CorruptArtifactException;
 import org.vigil.source.AcquisitionSource;
 import org.vigil.source.ArtifactRef;
@@ -15,52 +15,14 @@ final class Support {
 
     private Support() {}
 
-    /**
-     * A value as Python's {@code str()} prints it in an f-string, so timeline texts are the bytes
-     * MVT writes: {@code None} for null, {@code 1.0} for a whole float, {@code True}/{@code False}.
-     */
+    /** A value as Python's {@code str()} prints it (see {@link PyFormat#str}). */
     static String py(Object value) {
-        if (value == null) {
-            return "None";
-        }
-        if (value instanceof Double d) {
-            return pyFloat(d);
-        }
-        if (value instanceof Float f) {
-            return pyFloat(f.doubleValue());
-        }
-        if (value instanceof Boolean b) {
-            return b ? "True" : "False";
-        }
-        return value.toString();
+        return PyFormat.str(value);
     }
 
-    /** A double as Python's {@code repr(float)}: plain notation for 1e-4 <= |x| < 1e16, else exponent. */
+    /** Python's {@code repr(float)} (see {@link PyFormat#floatRepr}). */
     static String pyFloat(double d) {
-        if (Double.isNaN(d)) {
-            return "nan";
-        }
-        if (Double.isInfinite(d)) {
-            return d > 0 ? "inf" : "-inf";
-        }
-        if (d == 0) {
-            return (1 / d < 0) ? "-0.0" : "0.0";
-        }
-        double abs = Math.abs(d);
-        BigDecimal exact = new BigDecimal(Double.toString(d));
-        if (abs >= 1e-4 && abs < 1e16) {
-            String s = exact.stripTrailingZeros().toPlainString();
-            return s.contains(".") ? s : s + ".0";
-        }
-        // exponent form like Python: 1e+16, 1.5e-05
-        String unscaled = exact.unscaledValue().abs().toString().replaceAll("0+$", "");
-        if (unscaled.isEmpty()) {
-            unscaled = "0";
-        }
-        int exponent = exact.precision() - exact.scale() - 1;
-        String mantissa = unscaled.length() == 1 ? unscaled : unscaled.charAt(0) + "." + unscaled.substring(1);
-        return (d < 0 ? "-" : "") + mantissa + "e" + (exponent < 0 ? "-" : "+")
-                + String.format(Locale.ROOT, "%02d", Math.abs(exponent));
+        return PyFormat.floatRepr(d);
     }
 
     /**

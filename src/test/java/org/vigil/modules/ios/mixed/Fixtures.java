@@ -30,7 +30,7 @@ import org.vigil.testing.SharedData;
 
 /** Test helpers: SQLite fixtures, a view of the real sample backup, running a module. */
 final class Fixtures {
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = org.vigil.report.MvtJson.mapper();
     static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
 
     private Fixtures() {}

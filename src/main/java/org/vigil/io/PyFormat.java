@@ -1,0 +1,93 @@
+package org.vigil.io;
+
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * How Python prints values, so that Vigil's JSON and timeline texts are the bytes MVT writes:
+ * {@code repr(float)} ({@code 726100000.0}, {@code 1e+16}), {@code str()} in f-strings
+ * ({@code None}, {@code True}), and MVT's rendering of bytes ({@code \xa8\xa9}).
+ */
+public final class PyFormat {
+    private PyFormat() {}
+
+    /** A value as Python's {@code str()} prints it: {@code None}, {@code True}, {@code 1.0}. */
+    public static String str(Object value) {
+        if (value == null) {
+            return "None";
+        }
+        if (value instanceof Double || value instanceof Float) {
+            double d = Double.parseDouble(value.toString());
+            if (Double.isNaN(d)) {
+                return "nan";
+            }
+            if (Double.isInfinite(d)) {
+                return d > 0 ? "inf" : "-inf";
+            }
+            return floatRepr(d);
+        }
+        if (value instanceof Boolean b) {
+            return b ? "True" : "False";
+        }
+        return value.toString();
+    }
+
+    /** Python's {@code repr(float)}: plain for 1e-4 <= |x| < 1e16, exponent form otherwise. */
+    public static String floatRepr(double d) {
+        if (Double.isNaN(d)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(d)) {
+            return d > 0 ? "Infinity" : "-Infinity";
+        }
+        if (d == 0) {
+            return (1 / d < 0) ? "-0.0" : "0.0";
+        }
+        double abs = Math.abs(d);
+        BigDecimal exact = new BigDecimal(Double.toString(d));
+        if (abs >= 1e-4 && abs < 1e16) {
+            String s = exact.stripTrailingZeros().toPlainString();
+            return s.contains(".") ? s : s + ".0";
+        }
+        String unscaled = exact.unscaledValue().abs().toString().replaceAll("0+$", "");
+        if (unscaled.isEmpty()) {
+            unscaled = "0";
+        }
+        int exponent = exact.precision() - exact.scale() - 1;
+        String mantissa = unscaled.length() == 1 ? unscaled : unscaled.charAt(0) + "." + unscaled.substring(1);
+        return (d < 0 ? "-" : "") + mantissa + "e" + (exponent < 0 ? "-" : "+")
+                + String.format(Locale.ROOT, "%02d", Math.abs(exponent));
+    }
+
+    /**
+     * Bytes as MVT's JSON encoder writes them: valid UTF-8 as text, anything else with Python's
+     * backslash escapes ({@code b"\xa8\xa9"} becomes {@code \xa8\xa9}).
+     */
+    public static String bytes(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            StringBuilder sb = new StringBuilder();
+            for (byte b : bytes) {
+                int c = b & 0xff;
+                if (c == '\\') {
+                    sb.append("\\\\");
+                } else if (c == '\n') {
+                    sb.append("\\n");
+                } else if (c == '\r') {
+                    sb.append("\\r");
+                } else if (c == '\t') {
+                    sb.append("\\t");
+                } else if (c >= 0x20 && c < 0x7f) {
+                    sb.append((char) c);
+                } else {
+                    sb.append(String.format(Locale.ROOT, "\\x%02x", c));
+                }
+            }
+            return sb.toString();
+        }
+    }
+}
