@@ -278,7 +278,7 @@ public final class DemoScenario {
             add.add("CameraRollDomain", String.format(Locale.ROOT, "Media/DCIM/100APPLE/IMG_%04d.HEIC", 2000 + i),
                     heic(i), times(t, t));
         }
-        Instant t = Instant.parse("2023-09-02T16:41:07Z");
+        Instant t = benignDates().get(PHOTO_MESSAGE);
         add.add("MediaDomain", "Library/SMS/Attachments/4a/10/" + attachmentGuid() + "/IMG_2041.jpeg",
                 jpeg(), times(t, t));
     }
@@ -359,6 +359,19 @@ public final class DemoScenario {
             new Msg(4, false, "Great work on the presentation today"),
             new Msg(5, false, "Example Bank: your statement is available in the app."));
 
+    /** Dates of the benign messages, 2023-08-19 to 2023-09-13. */
+    private static List<Instant> benignDates() {
+        List<Instant> out = new ArrayList<>();
+        Instant t = Instant.parse("2023-08-19T08:03:17.104000000Z");
+        for (Msg m : BENIGN) {
+            out.add(t);
+            t = t.plus(Duration.ofMinutes(m.fromMe ? 4 : 1900)).plusNanos(187_345_000L);
+        }
+        return out;
+    }
+
+    private static final int PHOTO_MESSAGE = 11;
+
     static byte[] smsDb() throws IOException {
         SmsDb db = new SmsDb()
                 .handle(new SmsDb.Handle(1, "+12025550101", "iMessage"))
@@ -369,10 +382,10 @@ public final class DemoScenario {
                 .handle(new SmsDb.Handle(6, PLANTED_SMS_SENDER, "SMS"));
         record Row(Instant date, int handle, boolean fromMe, String text, boolean planted) {}
         List<Row> rows = new ArrayList<>();
-        Instant t = Instant.parse("2023-08-19T08:03:17.104000000Z");
-        for (Msg m : BENIGN) {
-            rows.add(new Row(t, m.handle, m.fromMe, m.text, false));
-            t = t.plus(Duration.ofMinutes(m.fromMe ? 4 : 1900)).plusNanos(187_345_000L);
+        List<Instant> dates = benignDates();
+        for (int i = 0; i < BENIGN.size(); i++) {
+            Msg m = BENIGN.get(i);
+            rows.add(new Row(dates.get(i), m.handle, m.fromMe, m.text, false));
         }
         rows.add(new Row(PLANTED_SMS_DATE, 6, false,
                 "Your parcel could not be delivered. Confirm your address within 24h: " + PLANTED_SMS_LINK, true));
@@ -386,7 +399,7 @@ public final class DemoScenario {
             }
             db.message(new SmsDb.Message(rowId, guid("sms:" + rowId), r.text, r.handle, service, r.date, read,
                     r.fromMe));
-            if (r.text.equals("Look at this view!")) {
+            if (!r.planted && r.text.equals(BENIGN.get(PHOTO_MESSAGE).text)) {
                 db.attachment(new SmsDb.Attachment(1, rowId, attachmentGuid(), r.date,
                         "~/Library/SMS/Attachments/4a/10/" + attachmentGuid() + "/IMG_2041.jpeg", "public.jpeg",
                         "image/jpeg", "IMG_2041.jpeg", jpeg().length, false));
