@@ -52,7 +52,11 @@ final class CheckPipeline {
      * @param kinds the kinds this command accepts (empty = any)
      * @param options common options
      */
-    record Request(String command, Path input, Set<SourceKind> kinds, CommonOptions options) {}
+    record Request(String command, Path input, Set<SourceKind> kinds, CommonOptions options, boolean onlyGivenIndicators) {
+        Request(String command, Path input, Set<SourceKind> kinds, CommonOptions options) {
+            this(command, input, kinds, options, false);
+        }
+    }
 
     private final Clock clock;
     private final PrintWriter out;
@@ -90,7 +94,8 @@ final class CheckPipeline {
     private RunResult runLogged(Request req, Path input, Path outDir) throws CliException {
         CommonOptions o = req.options();
         Console console = new Console(out, o.quiet);
-        LoadedIndicators loaded = LoadedIndicators.load(o.iocs, env);
+        LoadedIndicators loaded = req.onlyGivenIndicators() ? LoadedIndicators.loadFiles(o.iocs)
+                : LoadedIndicators.load(o.iocs, env);
         Indicators indicators = loaded.indicators();
         console.line("Vigil " + VigilVersion.get() + " - checking " + input);
         console.line("Indicators: " + loaded.describe());

@@ -40,6 +40,15 @@ record LoadedIndicators(Indicators indicators, List<String> warnings) {
         return new LoadedIndicators(result.indicators(), warnings);
     }
 
+    /** Loads exactly these files (no downloaded set, no VIGIL_IOCS); any error stops the command. */
+    static LoadedIndicators loadFiles(List<Path> files) throws CliException {
+        Indicators.LoadResult result = Indicators.load(files);
+        if (!result.errors().isEmpty()) {
+            throw new CliException(ExitCodes.BAD_INDICATORS, result.errors().get(0));
+        }
+        return new LoadedIndicators(result.indicators(), List.of());
+    }
+
     /** "N indicators from M files (a, b)" or "none". */
     String describe() {
         List<IndicatorFileInfo> files = indicators.files();

@@ -1,5 +1,6 @@
 package org.vigil.demo;
 
+import org.vigil.io.Times;
 import com.dd.plist.BinaryPropertyListWriter;
 import com.dd.plist.NSDictionary;
 import java.io.IOException;
@@ -131,8 +132,8 @@ public final class DataUsageDb {
                         + " VALUES (?, " + ENT_PROCESS + ", 1, ?, ?, ?, ?)")) {
             for (Process p : processes) {
                 ps.setLong(1, p.pk());
-                ps.setDouble(2, MacTime.seconds(p.first()));
-                ps.setDouble(3, MacTime.seconds(p.last()));
+                ps.setDouble(2, Times.toMacSeconds(p.first()));
+                ps.setDouble(3, Times.toMacSeconds(p.last()));
                 ps.setString(4, p.bundleName());
                 ps.setString(5, p.procName());
                 ps.executeUpdate();
@@ -145,7 +146,7 @@ public final class DataUsageDb {
             for (LiveUsage u : liveUsage) {
                 ps.setLong(1, u.pk());
                 ps.setLong(2, u.process());
-                ps.setDouble(3, MacTime.seconds(u.timestamp()));
+                ps.setDouble(3, Times.toMacSeconds(u.timestamp()));
                 ps.setDouble(4, u.wifiIn());
                 ps.setDouble(5, u.wifiOut());
                 ps.setDouble(6, u.wwanIn());

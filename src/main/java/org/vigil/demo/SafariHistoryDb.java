@@ -1,5 +1,6 @@
 package org.vigil.demo;
 
+import org.vigil.io.Times;
 import java.io.IOException;
 import java.net.URI;
 import java.sql.Connection;
@@ -120,7 +121,7 @@ public final class SafariHistoryDb {
             for (Visit v : visits) {
                 ps.setLong(1, v.id());
                 ps.setLong(2, v.item());
-                ps.setDouble(3, MacTime.seconds(v.time()));
+                ps.setDouble(3, Times.toMacSeconds(v.time()));
                 ps.setString(4, v.title());
                 setLong(ps, 5, v.redirectSource());
                 setLong(ps, 6, v.redirectDestination());

@@ -1,5 +1,6 @@
 package org.vigil.demo;
 
+import org.vigil.io.Times;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -186,7 +187,7 @@ public final class SmsDb {
                 PreparedStatement join = c.prepareStatement("INSERT INTO chat_message_join VALUES (?, ?, ?)")) {
             for (Message m : messages) {
                 boolean hasAttachment = attachments.stream().anyMatch(a -> a.messageId() == m.rowId());
-                long date = MacTime.nanos(m.date());
+                long date = Times.toMacNanos(m.date());
                 ps.setLong(1, m.rowId());
                 ps.setString(2, m.guid());
                 ps.setString(3, m.text());
@@ -198,7 +199,7 @@ public final class SmsDb {
                 if (m.dateRead() == null || m.fromMe()) {
                     ps.setLong(9, 0);
                 } else {
-                    ps.setLong(9, MacTime.nanos(m.dateRead()));
+                    ps.setLong(9, Times.toMacNanos(m.dateRead()));
                 }
                 if (m.fromMe()) {
                     ps.setLong(10, date);
@@ -224,7 +225,7 @@ public final class SmsDb {
             for (Attachment a : attachments) {
                 ps.setLong(1, a.rowId());
                 ps.setString(2, a.guid());
-                ps.setLong(3, (long) Math.floor(MacTime.seconds(a.created())));
+                ps.setLong(3, (long) Math.floor(Times.toMacSeconds(a.created())));
                 ps.setString(4, a.filename());
                 ps.setString(5, a.uti());
                 ps.setString(6, a.mimeType());

@@ -91,6 +91,16 @@ public final class Times {
         return value.doubleValue() + MAC_EPOCH_OFFSET;
     }
 
+    /** An instant as Mac absolute seconds (Core Data {@code TIMESTAMP}, Safari {@code visit_time}). */
+    public static double toMacSeconds(Instant t) {
+        return (t.getEpochSecond() - MAC_EPOCH_OFFSET) + t.getNano() / 1e9;
+    }
+
+    /** An instant as Mac absolute nanoseconds (sms.db {@code date}: 18 digits after 2004). */
+    public static long toMacNanos(Instant t) {
+        return Math.addExact(Math.multiplyExact(t.getEpochSecond() - MAC_EPOCH_OFFSET, 1_000_000_000L), t.getNano());
+    }
+
     /** WebKit/Chrome time (microseconds since 1601-01-01) to ISO; 0 or null give "". */
     public static String fromWebkit(Number micros) {
         if (micros == null || micros.longValue() == 0) {
