@@ -432,7 +432,7 @@ public final class Indicators {
                 break;
             }
             hit = index.get(IndicatorType.DOMAINS, suffix);
-            if (hit != null) {
+            if (hit != null && !Hosts.isIpv4(suffix)) {
                 return hit;
             }
         }
