@@ -40,7 +40,7 @@ final class Stix2Reader {
     private static final Logger LOG = LoggerFactory.getLogger(Stix2Reader.class);
 
     /** Largest indicator file accepted (hostile or broken input). */
-    static final long MAX_FILE_BYTES = 512L * 1024 * 1024;
+    static final long MAX_FILE_BYTES = 128L * 1024 * 1024;
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
