@@ -8,7 +8,7 @@ import java.util.Map;
  * @param path absolute path
  * @param sha256 digest of the file
  * @param indicatorCount indicators loaded from it
- * @param countsByType indicators per MVT list name (sorted)
+ * @param countsByType indicators per MVT list name (kept sorted by name)
  * @param collections collection (malware/report) names in the file
  * @param skipped patterns skipped (unsupported types), by reason
  */
@@ -20,8 +20,8 @@ public record IndicatorFileInfo(
         java.util.List<String> collections,
         Map<String, Integer> skipped) {
     public IndicatorFileInfo {
-        countsByType = Map.copyOf(countsByType);
+        countsByType = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(countsByType));
         collections = java.util.List.copyOf(collections);
-        skipped = Map.copyOf(skipped);
+        skipped = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(skipped));
     }
 }
