@@ -30,6 +30,7 @@ import org.vigil.core.model.RunInfo;
 import org.vigil.core.model.RunResult;
 import org.vigil.io.Hashing;
 import org.vigil.ioc.Indicators;
+import org.vigil.ioc.UrlExpander;
 import org.vigil.ioc.update.UserEnvironment;
 import org.vigil.modules.ModuleRegistry;
 import org.vigil.report.OutputWriter;
@@ -97,6 +98,11 @@ final class CheckPipeline {
         LoadedIndicators loaded = req.onlyGivenIndicators() ? LoadedIndicators.loadFiles(o.iocs)
                 : LoadedIndicators.load(o.iocs, env);
         Indicators indicators = loaded.indicators();
+        if (o.allowNetwork) {
+            indicators = indicators.withExpander(UrlExpander.builder()
+                    .timeout(java.time.Duration.ofSeconds(15)).maxConcurrency(8).maxDepth(5).build());
+            LOG.info("Network access allowed: shortened URLs will be expanded");
+        }
         console.line("Vigil " + VigilVersion.get() + " - checking " + input);
         console.line("Indicators: " + loaded.describe());
 

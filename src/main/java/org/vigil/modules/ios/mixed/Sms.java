@@ -28,6 +28,7 @@ import org.vigil.core.model.UrlRecord;
 import org.vigil.io.SqliteReader;
 import org.vigil.io.Times;
 import org.vigil.ioc.IndicatorMatch;
+import org.vigil.ioc.UrlExpander;
 import org.vigil.ioc.Indicators;
 import org.vigil.source.ArtifactPattern;
 import org.vigil.source.ArtifactRef;
@@ -173,8 +174,12 @@ public final class Sms implements Module {
         }
         @SuppressWarnings("unchecked")
         List<String> links = (List<String>) message.get("links");
+        UrlExpander expander = indicators == null ? null : indicators.expander();
         for (String link : links) {
-            out.url(new UrlRecord(link, null, isodate, "sms"));
+            // only with --allow-network: the expander is offline otherwise
+            String expanded = expander != null && expander.isOnline() && UrlExpander.isShortened(link)
+                    ? expander.expand(link).orElse(null) : null;
+            out.url(new UrlRecord(link, expanded, isodate, "sms"));
         }
         if (text.startsWith(ALERT_OLD) || text.startsWith(ALERT_NEW)) {
             out.alert(Level.HIGH, "Apple warning about state-sponsored attack received on the " + isodate,
