@@ -1,0 +1,244 @@
+package org.vigil.modules.ios.backup;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.common.net.InternetDomainName;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vigil.core.ArtifactNotFoundException;
+import org.vigil.core.CorruptArtifactException;
+import org.vigil.core.Module;
+import org.vigil.core.ModuleContext;
+import org.vigil.core.ModuleDescriptor;
+import org.vigil.core.ModuleResult;
+import org.vigil.core.Platform;
+import org.vigil.core.UnsupportedSchemaException;
+import org.vigil.core.model.Alert;
+import org.vigil.core.model.Level;
+import org.vigil.io.SqliteReader;
+import org.vigil.io.Times;
+import org.vigil.ioc.IndicatorMatch;
+import org.vigil.ioc.Indicators;
+import org.vigil.source.FileMeta;
+import org.vigil.source.SourceKind;
+import org.vigil.source.iosbackup.MbFile;
+
+/**
+ * Manifest: every file an iTunes/Finder backup lists, with the metadata the phone recorded.
+ *
+ * <p>Artifact: {@code Manifest.db} at the root of the backup, table
+ * {@code Files(fileID, domain, relativePath, flags, file)}; {@code file} is an NSKeyedArchiver
+ * {@code MBFile} giving Birth, LastModified, LastStatusChange (Unix seconds), Mode, UserID and Size.
+ * One record per row, in table order: {@code file_id, domain, relative_path, flags, created,
+ * modified, status_changed, mode} (octal, Python style {@code 0o100644}){@code , owner, size}.
+ * When the {@code file} blob is absent or unreadable only {@code created} ("") follows
+ * {@code flags}, as in MVT.
+ *
+ * <p>Flags (with indicators, as MVT's Manifest module): the path {@code "/" + relative_path}
+ * matching a file-name or file-path indicator (HIGH); otherwise each {@code _}-separated part of the
+ * lower-cased relative path whose host has a public suffix (e.g. {@code www.example.org} in
+ * {@code https_www.example.org_0.localstorage}) matching a domain or URL indicator (HIGH, 'Found
+ * mention of domain "..." in a backup file with path: ...'), once per indicator and file. Heuristic
+ * source: MVT (Amnesty Security Lab's Pegasus methodology, 2021: traces of malicious domains in
+ * WebKit/Safari storage file names).
+ *
+ * <p>Timeline: one event per distinct time among created/modified/status_changed, its code
+ * MACB-style ({@code M} modified, {@code -}, {@code C} status changed, {@code B} born), its text
+ * {@code "<relative_path> - <domain>"}.
+ */
+public final class Manifest implements Module {
+    private static final Logger LOG = LoggerFactory.getLogger(Manifest.class);
+
+    /** The artifact, relative to the backup folder. */
+    static final String MANIFEST_DB = "Manifest.db";
+
+    private static final ModuleDescriptor DESCRIPTOR = new ModuleDescriptor("manifest", "Manifest", Platform.IOS,
+            Set.of(SourceKind.IOS_BACKUP, SourceKind.IOS_BACKUP_ENCRYPTED), List.of("<backup>/Manifest.db (Files)"),
+            List.of(), "Every file of the backup with its times, mode, owner and size; file paths and domains "
+                    + "in file names checked against indicators.");
+
+    /**
+     * One Manifest.db row, as MVT writes it to {@code manifest.json}.
+     *
+     * @param fileId SHA-1 name of the file in the backup
+     * @param domain backup domain
+     * @param relativePath path inside the domain
+     * @param flags 1 file, 2 directory, 4 symbolic link
+     * @param created birth time, ISO, "" when unknown
+     * @param modified modification time, ISO (absent without metadata)
+     * @param statusChanged status change time, ISO (absent without metadata)
+     * @param mode Unix mode in Python's octal notation, e.g. {@code 0o100644} (absent when unknown)
+     * @param owner owner uid (absent when unknown)
+     * @param size size in bytes (absent when unknown)
+     */
+    @JsonPropertyOrder({"file_id", "domain", "relative_path", "flags", "created", "modified", "status_changed",
+        "mode", "owner", "size"})
+    public record Entry(
+            @JsonProperty("file_id") String fileId,
+            @JsonProperty("domain") String domain,
+            @JsonProperty("relative_path") String relativePath,
+            @JsonProperty("flags") Long flags,
+            @JsonProperty("created") String created,
+            @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("modified") String modified,
+            @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("status_changed") String statusChanged,
+            @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("mode") String mode,
+            @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("owner") Long owner,
+            @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("size") Long size) {
+
+        /** An entry from a row and its decoded metadata (null when the blob was absent or unreadable). */
+        static Entry of(String fileId, String domain, String relativePath, Long flags, FileMeta meta) {
+            if (meta == null) {
+                return new Entry(fileId, domain, relativePath, flags, "", null, null, null, null, null);
+            }
+            return new Entry(fileId, domain, relativePath, flags, Times.fromUnixSeconds(meta.birth()),
+                    Times.fromUnixSeconds(meta.modified()), Times.fromUnixSeconds(meta.statusChanged()),
+                    meta.mode() < 0 ? null : "0o" + Integer.toOctalString(meta.mode()),
+                    meta.owner() < 0 ? null : meta.owner(), meta.size() < 0 ? null : meta.size());
+        }
+    }
+
+    @Override
+    public ModuleDescriptor descriptor() {
+        return DESCRIPTOR;
+    }
+
+    @Override
+    public ModuleResult run(ModuleContext context) throws Exception {
+        Path db = context.source().rootFile(MANIFEST_DB).orElseThrow(() -> new ArtifactNotFoundException(
+                "unable to find backup's Manifest.db in " + context.source().root()));
+        LOG.info("Found Manifest.db database at path: {}", db);
+        ModuleResult.Builder out = ModuleResult.builder(DESCRIPTOR);
+        boolean check = context.hasIndicators();
+        int undecodable = 0;
+        try (SqliteReader reader = SqliteReader.open(db, db.toString())) {
+            if (!reader.hasTable("Files")) {
+                throw new UnsupportedSchemaException(db + ": no Files table");
+            }
+            try (PreparedStatement ps = reader.connection().prepareStatement(
+                    "SELECT fileID, domain, relativePath, flags, file FROM Files");
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String fileId = rs.getString(1);
+                    long flags = rs.getLong(4);
+                    Long flagsOrNull = rs.wasNull() ? null : flags;
+                    byte[] blob = rs.getBytes(5);
+                    FileMeta meta = null;
+                    if (blob != null && blob.length > 0) {
+                        try {
+                            meta = MbFile.decode(blob, "Manifest.db file metadata of " + fileId);
+                        } catch (CorruptArtifactException e) {
+                            undecodable++;
+                            LOG.debug("{}", e.getMessage());
+                        }
+                    }
+                    Entry entry = Entry.of(fileId, rs.getString(2), rs.getString(3), flagsOrNull, meta);
+                    out.record(entry);
+                    timeline(entry, out);
+                    if (check) {
+                        check(entry.relativePath(), entry, context.indicators(), out);
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new CorruptArtifactException(db + ": cannot read the Files table (" + e.getMessage()
+                    + "); the backup may be encrypted or damaged", e);
+        }
+        if (undecodable > 0) {
+            LOG.warn("{} Manifest.db entries have unreadable file metadata", undecodable);
+        }
+        LOG.info("Extracted a total of {} file metadata items", out.recordCount());
+        return out.build();
+    }
+
+    private static void timeline(Entry e, ModuleResult.Builder out) {
+        if (e.modified() == null || e.statusChanged() == null) {
+            return;
+        }
+        String data = e.relativePath() + " - " + e.domain();
+        for (String t : new TreeSet<>(List.of(e.created(), e.modified(), e.statusChanged()))) {
+            String macb = (t.equals(e.modified()) ? "M" : "-") + "-" + (t.equals(e.statusChanged()) ? "C" : "-")
+                    + (t.equals(e.created()) ? "B" : "-");
+            out.timeline(t, macb, data);
+        }
+    }
+
+    /** The indicator checks of one record (shared by run and recheck). */
+    static void check(String relativePath, Object event, Indicators indicators, ModuleResult.Builder out) {
+        if (relativePath == null || relativePath.isEmpty()) {
+            return;
+        }
+        Optional<IndicatorMatch> path = indicators.checkFilePath("/" + relativePath);
+        if (path.isPresent()) {
+            out.alert(Level.HIGH, path.get(), "", event);
+            return;
+        }
+        String lower = relativePath.toLowerCase(Locale.ROOT);
+        Set<String> seen = new HashSet<>();
+        for (String part : lower.split("_", -1)) {
+            if (!hasPublicSuffixHost(part)) {
+                continue;
+            }
+            Optional<IndicatorMatch> m = indicators.checkUrl(part);
+            if (m.isPresent() && seen.add(m.get().indicator().value())) {
+                out.alert(Level.HIGH, "Found mention of domain \"" + m.get().indicator().value()
+                        + "\" in a backup file with path: " + lower, m.get(), "", event);
+            }
+        }
+    }
+
+    /**
+     * True when {@code part} reads as a URL whose host ends in a public suffix, as MVT's URL check
+     * (a scheme is optional; the host runs to the first '/', '?' or '#').
+     */
+    static boolean hasPublicSuffixHost(String part) {
+        String s = part;
+        int scheme = s.indexOf("://");
+        if (scheme >= 0) {
+            s = s.substring(scheme + 3);
+        }
+        int end = s.length();
+        for (char c : new char[] {'/', '?', '#'}) {
+            int i = s.indexOf(c);
+            if (i >= 0 && i < end) {
+                end = i;
+            }
+        }
+        String host = s.substring(0, end);
+        host = host.substring(host.lastIndexOf('@') + 1);
+        int colon = host.lastIndexOf(':');
+        if (colon >= 0) {
+            host = host.substring(0, colon);
+        }
+        if (host.indexOf('.') < 0 || !InternetDomainName.isValid(host)) {
+            return false;
+        }
+        return InternetDomainName.from(host).isUnderPublicSuffix();
+    }
+
+    /** Re-checks {@code manifest.json} records (MVT's or Vigil's): the indicator checks only. */
+    @Override
+    public List<Alert> recheck(JsonNode results, Indicators indicators) {
+        ModuleResult.Builder out = ModuleResult.builder(DESCRIPTOR);
+        if (results != null && results.isArray()) {
+            for (JsonNode record : results) {
+                JsonNode rp = record.get("relative_path");
+                if (rp != null && rp.isTextual()) {
+                    check(rp.asText(), record, indicators, out);
+                }
+            }
+        }
+        return out.build().alerts();
+    }
+}

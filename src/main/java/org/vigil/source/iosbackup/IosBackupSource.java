@@ -1,0 +1,342 @@
+package org.vigil.source.iosbackup;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vigil.core.CorruptArtifactException;
+import org.vigil.core.EncryptedSourceException;
+import org.vigil.core.UnsupportedSchemaException;
+import org.vigil.core.VigilException;
+import org.vigil.io.Hashing;
+import org.vigil.io.PlistReader;
+import org.vigil.io.SqliteReader;
+import org.vigil.io.Times;
+import org.vigil.source.AcquisitionSource;
+import org.vigil.source.ArtifactPattern;
+import org.vigil.source.ArtifactRef;
+import org.vigil.source.DeviceInfo;
+import org.vigil.source.FileMeta;
+import org.vigil.source.SourceKind;
+
+/**
+ * An unencrypted iTunes/Finder backup folder, read through its {@code Manifest.db}.
+ *
+ * <p>Layout: {@code Manifest.db} table {@code Files(fileID, domain, relativePath, flags, file)};
+ * each file's content at {@code <root>/<fileID[0:2]>/<fileID>}, where fileID is the SHA-1 of
+ * {@code "<domain>-<relativePath>"} ({@link #fileId}); {@code Info.plist} describes the device.
+ *
+ * <p>Evidence is never written: {@code Manifest.db} is opened read-only and immutable by
+ * {@link SqliteReader}. A fileID must be 40 lower-case hex characters and its file must resolve
+ * inside the backup folder (no traversal, no symlink escape), else its content is refused.
+ */
+public final class IosBackupSource implements AcquisitionSource {
+    private static final Logger LOG = LoggerFactory.getLogger(IosBackupSource.class);
+
+    /** The file list. */
+    public static final String MANIFEST_DB = "Manifest.db";
+    /** Backup properties (encryption, keybag). */
+    public static final String MANIFEST_PLIST = "Manifest.plist";
+    /** Device properties. */
+    public static final String INFO_PLIST = "Info.plist";
+
+    private static final Pattern FILE_ID = Pattern.compile("[0-9a-f]{40}");
+    private static final String COLUMNS = "SELECT fileID, domain, relativePath, file FROM Files";
+    private static final String ORDER = " ORDER BY domain, relativePath";
+    /** Info.plist keys copied to {@link DeviceInfo} (no IMEI, MEID, ICCID or phone number). */
+    private static final List<String> DEVICE_KEYS = List.of("Build Version", "Device Name", "Display Name",
+            "Last Backup Date", "Product Name", "Product Type", "Product Version", "Serial Number",
+            "Target Type", "Unique Identifier", "iTunes Version");
+
+    private final Path root;
+    private final Path realRoot;
+    private final SqliteReader manifest;
+    private final DeviceInfo deviceInfo;
+    private final long entryCount;
+
+    private IosBackupSource(Path root, Path realRoot, SqliteReader manifest, DeviceInfo deviceInfo, long entryCount) {
+        this.root = root;
+        this.realRoot = realRoot;
+        this.manifest = manifest;
+        this.deviceInfo = deviceInfo;
+        this.entryCount = entryCount;
+    }
+
+    /**
+     * Opens the backup at {@code path}, or in its only backup sub-folder.
+     *
+     * @param path the backup folder (the UDID folder), or the folder holding it
+     * @return the open source; close it
+     * @throws org.vigil.core.ArtifactNotFoundException when {@code path} does not exist
+     * @throws org.vigil.source.UnrecognisedSourceException when it is not a backup folder
+     *     ("does not appear to be an iTunes backup folder") or holds several ("Found multiple
+     *     iTunes backups")
+     * @throws EncryptedSourceException when the backup is encrypted
+     * @throws CorruptArtifactException when Manifest.db is missing, not SQLite, truncated or
+     *     malformed, or Info.plist is not a valid plist
+     * @throws UnsupportedSchemaException when Manifest.db has no usable Files table
+     */
+    public static IosBackupSource open(Path path) throws VigilException, IOException {
+        Path root = IosBackupFolder.resolve(path);
+        Optional<String> encrypted = IosBackupFolder.encryptionReason(root);
+        if (encrypted.isPresent()) {
+            throw new EncryptedSourceException(root + " is an encrypted iTunes backup (" + encrypted.get()
+                    + "): give the backup password (--password) to decrypt it");
+        }
+        Path db = root.resolve(MANIFEST_DB);
+        if (!Files.isRegularFile(db)) {
+            throw new CorruptArtifactException(db + ": missing; the backup has no file list (incomplete copy?)");
+        }
+        SqliteReader reader = SqliteReader.open(db, db.toString());
+        try {
+            long count = checkManifest(reader, db);
+            DeviceInfo info = readDeviceInfo(root);
+            LOG.info("Opened iTunes backup {} ({} Manifest entries)", root, count);
+            return new IosBackupSource(root, root.toRealPath(), reader, info, count);
+        } catch (VigilException | IOException | RuntimeException e) {
+            reader.close();
+            throw e;
+        }
+    }
+
+    private static long checkManifest(SqliteReader reader, Path db) throws VigilException {
+        try {
+            Set<String> cols = reader.columns("Files");
+            if (!cols.containsAll(List.of("fileid", "domain", "relativepath", "flags", "file"))) {
+                throw new UnsupportedSchemaException(db + ": no Files table with columns fileID, domain, "
+                        + "relativePath, flags, file" + (cols.isEmpty() ? "" : " (found " + cols + ")"));
+            }
+            try (Statement st = reader.connection().createStatement();
+                    ResultSet rs = st.executeQuery("SELECT count(*) FROM Files")) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        } catch (SQLException e) {
+            throw new CorruptArtifactException(db + ": database is malformed (" + oneLine(e.getMessage()) + ")", e);
+        }
+    }
+
+    private static DeviceInfo readDeviceInfo(Path root) throws CorruptArtifactException, IOException {
+        Path info = root.resolve(INFO_PLIST);
+        if (!Files.isRegularFile(info)) {
+            LOG.warn("{} has no Info.plist: no device information", root);
+            return DeviceInfo.empty();
+        }
+        Map<String, Object> plist = PlistReader.readDict(info, info.toString());
+        Map<String, String> props = new LinkedHashMap<>();
+        for (String key : DEVICE_KEYS) {
+            Object v = plist.get(key);
+            if (v instanceof String s) {
+                props.put(key, s);
+            } else if (v instanceof Instant i) {
+                props.put(key, Times.format(i));
+            } else if (v instanceof Number || v instanceof Boolean) {
+                props.put(key, v.toString());
+            }
+        }
+        return new DeviceInfo(props);
+    }
+
+    /** The fileID of a backup file: SHA-1 hex of {@code "<domain>-<relativePath>"}. */
+    public static String fileId(String domain, String relativePath) {
+        return Hashing.sha1Hex(domain + "-" + relativePath);
+    }
+
+    /** True when {@code id} is a well-formed fileID (40 lower-case hex characters). */
+    public static boolean isValidFileId(String id) {
+        return id != null && FILE_ID.matcher(id).matches();
+    }
+
+    /** Number of rows in Manifest.db's Files table. */
+    public long entryCount() {
+        return entryCount;
+    }
+
+    @Override
+    public SourceKind kind() {
+        return SourceKind.IOS_BACKUP;
+    }
+
+    @Override
+    public Path root() {
+        return root;
+    }
+
+    @Override
+    public List<ArtifactRef> find(ArtifactPattern pattern) throws IOException {
+        StringBuilder sql = new StringBuilder(COLUMNS);
+        List<String> params = new ArrayList<>();
+        List<String> where = new ArrayList<>();
+        condition("domain", pattern.domain(), where, params);
+        condition("relativePath", pattern.relativePath(), where, params);
+        if (!where.isEmpty()) {
+            sql.append(" WHERE ").append(String.join(" AND ", where));
+        }
+        sql.append(ORDER);
+        List<ArtifactRef> found = new ArrayList<>();
+        query(sql.toString(), params, ref -> {
+            if (pattern.matches(ref)) {
+                found.add(ref);
+            }
+        });
+        return found;
+    }
+
+    /** Adds an SQL condition for a glob: none for "*", equality without '*', else LIKE (escaped). */
+    private static void condition(String column, String glob, List<String> where, List<String> params) {
+        if (glob == null || glob.chars().allMatch(c -> c == '*')) {
+            return;
+        }
+        if (glob.indexOf('*') < 0) {
+            where.add(column + " = ?");
+            params.add(glob);
+            return;
+        }
+        StringBuilder like = new StringBuilder();
+        for (char c : glob.toCharArray()) {
+            switch (c) {
+                case '*' -> like.append('%');
+                case '%', '_', '\\' -> like.append('\\').append(c);
+                default -> like.append(c);
+            }
+        }
+        where.add(column + " LIKE ? ESCAPE '\\'");
+        params.add(like.toString());
+    }
+
+    @Override
+    public Optional<ArtifactRef> byId(String id) throws IOException {
+        if (!isValidFileId(id)) {
+            return Optional.empty();
+        }
+        List<ArtifactRef> found = new ArrayList<>(1);
+        query(COLUMNS + " WHERE fileID = ?", List.of(id), found::add);
+        return found.stream().findFirst();
+    }
+
+    @Override
+    public void forEachEntry(Consumer<ArtifactRef> consumer) throws IOException {
+        query(COLUMNS + ORDER, List.of(), consumer);
+    }
+
+    private void query(String sql, List<String> params, Consumer<ArtifactRef> consumer) throws IOException {
+        int undecodable = 0;
+        try (PreparedStatement ps = manifest.connection().prepareStatement(sql)) {
+            for (int i = 0; i < params.size(); i++) {
+                ps.setString(i + 1, params.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String id = rs.getString(1);
+                    byte[] blob = rs.getBytes(4);
+                    FileMeta meta = FileMeta.UNKNOWN;
+                    if (blob != null && blob.length > 0) {
+                        try {
+                            meta = MbFile.decode(blob, "Manifest.db file metadata of " + id);
+                        } catch (CorruptArtifactException e) {
+                            undecodable++;
+                            LOG.debug("{}", e.getMessage());
+                        }
+                    }
+                    consumer.accept(new ArtifactRef(id == null ? "" : id, rs.getString(2), rs.getString(3), meta));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IOException(root.resolve(MANIFEST_DB) + ": query failed (" + oneLine(e.getMessage()) + ")", e);
+        }
+        if (undecodable > 0) {
+            LOG.warn("{}: {} entries have unreadable file metadata", root.resolve(MANIFEST_DB), undecodable);
+        }
+    }
+
+    @Override
+    public boolean hasContent(ArtifactRef ref) {
+        try {
+            return contentPath(ref).isPresent();
+        } catch (IOException e) {
+            LOG.debug("{}", e.getMessage());
+            return false;
+        }
+    }
+
+    /** The content file of a reference when it exists inside the backup; IOException when refused. */
+    private Optional<Path> contentPath(ArtifactRef ref) throws IOException {
+        String id = ref.id();
+        if (!isValidFileId(id)) {
+            throw new IOException(ref.displayName() + ": refusing fileID \"" + id
+                    + "\" (not 40 lower-case hex characters)");
+        }
+        Path p = root.resolve(id.substring(0, 2)).resolve(id);
+        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.empty();
+        }
+        Path real = p.toRealPath();
+        if (!real.startsWith(realRoot)) {
+            throw new IOException(ref.displayName() + ": refusing " + p + " (resolves outside the backup to "
+                    + real + ")");
+        }
+        return Files.isRegularFile(real) ? Optional.of(real) : Optional.empty();
+    }
+
+    @Override
+    public InputStream open(ArtifactRef ref) throws IOException {
+        return Files.newInputStream(localFile(ref));
+    }
+
+    @Override
+    public Path localFile(ArtifactRef ref) throws IOException {
+        return contentPath(ref).orElseThrow(() -> new NoSuchFileException(
+                ref.displayName() + " (fileID " + ref.id() + ") has no content in the backup " + root));
+    }
+
+    @Override
+    public Optional<Path> rootFile(String relativePath) {
+        Path p = root.resolve(relativePath).normalize();
+        if (!p.startsWith(root) || !Files.isRegularFile(p)) {
+            return Optional.empty();
+        }
+        try {
+            return p.toRealPath().startsWith(realRoot) ? Optional.of(p) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public DeviceInfo deviceInfo() {
+        return deviceInfo;
+    }
+
+    @Override
+    public List<Path> inputFiles() throws IOException {
+        try (Stream<Path> walk = Files.walk(root)) {
+            return walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).sorted().toList();
+        }
+    }
+
+    @Override
+    public void close() {
+        manifest.close();
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "" : s.replaceAll("\\s+", " ").trim();
+    }
+}
