@@ -157,7 +157,7 @@ final class CheckPipeline {
 
     private static AcquisitionSource openSource(Path input) throws CliException {
         try {
-            return SourceDetector.open(input);
+            return SourceDetector.standard().open(input);
         } catch (EncryptedSourceException e) {
             throw new CliException(ExitCodes.ENCRYPTED, e.getMessage(), e);
         } catch (WrongPasswordException e) {

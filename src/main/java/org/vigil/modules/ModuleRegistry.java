@@ -3,6 +3,8 @@ package org.vigil.modules;
 import java.util.ArrayList;
 import java.util.List;
 import org.vigil.core.Module;
+import org.vigil.modules.ios.backup.BackupInfo;
+import org.vigil.modules.ios.backup.Manifest;
 import org.vigil.modules.ios.mixed.Datausage;
 import org.vigil.modules.ios.mixed.SafariHistory;
 import org.vigil.modules.ios.mixed.Sms;
@@ -26,6 +28,8 @@ public final class ModuleRegistry {
     public static List<Module> iosBackupModules() {
         return List.of(
                 // backup-only modules (MVT's BACKUP_MODULES order)
+                new BackupInfo(),
+                new Manifest(),
                 // mixed modules (MVT's MIXED_MODULES order)
                 new Datausage(),
                 new SafariHistory(),
