@@ -82,10 +82,10 @@ final class CheckPipeline {
             try {
                 return runLogged(req, input, outDir);
             } catch (CliException e) {
-                LOG.error("{}", e.getMessage(), e.getCause());
+                LOG.error(FileOnlyFilter.FILE_ONLY, "{}", e.getMessage(), e.getCause());
                 throw e;
             } catch (RuntimeException e) {
-                LOG.error("Internal error: {}", e.toString(), e);
+                LOG.error(FileOnlyFilter.FILE_ONLY, "Internal error: {}", e.toString(), e);
                 throw new CliException(ExitCodes.INTERNAL_ERROR, "internal error: " + e
                         + (outDir == null ? "" : " (details in " + outDir.resolve("command.log") + ")"), e);
             }

@@ -59,6 +59,9 @@ final class LogSetup implements AutoCloseable {
         threshold.setLevel(verbose ? "DEBUG" : "WARN");
         threshold.start();
         console.addFilter(threshold);
+        FileOnlyFilter fileOnly = new FileOnlyFilter();
+        fileOnly.start();
+        console.addFilter(fileOnly);
         console.start();
         root.addAppender(console);
 

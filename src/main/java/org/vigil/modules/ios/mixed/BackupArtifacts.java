@@ -90,10 +90,13 @@ public final class BackupArtifacts {
                 if (source.hasContent(ref)) {
                     present.put(ref.id(), ref);
                 } else {
-                    LOG.warn("{}: {}", ref.displayName(), LISTED_BUT_ABSENT);
                     absent.put(ref.id(), ref);
                 }
             }
+        }
+        if (!present.isEmpty()) {
+            // the module runs on the others: say what it could not read
+            absent.values().forEach(ref -> LOG.warn("{}: {}", ref.displayName(), LISTED_BUT_ABSENT));
         }
         return new Found(new ArrayList<>(present.values()), new ArrayList<>(absent.values()));
     }
