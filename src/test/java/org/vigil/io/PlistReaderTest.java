@@ -93,6 +93,17 @@ class PlistReaderTest {
     }
 
     @Test
+    void utf16XmlAndStreamsAreRead() throws Exception {
+        String xml = "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n<plist version=\"1.0\"><dict>"
+                + "<key>name</key><string>\u00e9t\u00e9</string></dict></plist>";
+        byte[] utf16 = xml.getBytes(StandardCharsets.UTF_16); // big-endian with a BOM
+
+        assertThat(PlistReader.parseDict(utf16, "u16.plist")).isEqualTo(Map.of("name", "\u00e9t\u00e9"));
+        assertThat(PlistReader.read(new java.io.ByteArrayInputStream(utf8(APPLE_HEADER
+                + "<plist><integer>7</integer></plist>")), "stream.plist")).isEqualTo(7L);
+    }
+
+    @Test
     void asciiPlistParses() throws Exception {
         String ascii = "// comment with ( and {\n{ name = \"a (b) {c}\"; list = (one, two); n = 3; }";
 

@@ -101,16 +101,15 @@ public final class IosBackupSource implements AcquisitionSource {
             throw new EncryptedSourceException(root + " is an encrypted iTunes backup (" + encrypted.get()
                     + "): give the backup password (--password) to decrypt it");
         }
-        Path db = root.resolve(MANIFEST_DB);
-        if (!Files.isRegularFile(db)) {
-            throw new CorruptArtifactException(db + ": missing; the backup has no file list (incomplete copy?)");
-        }
+        Path realRoot = root.toRealPath();
+        Path db = fileUnder(root, realRoot, MANIFEST_DB).orElseThrow(() -> new CorruptArtifactException(
+                root.resolve(MANIFEST_DB) + ": missing; the backup has no file list (incomplete copy?)"));
         SqliteReader reader = SqliteReader.open(db, db.toString());
         try {
             long count = checkManifest(reader, db);
-            DeviceInfo info = readDeviceInfo(root);
+            DeviceInfo info = readDeviceInfo(root, fileUnder(root, realRoot, INFO_PLIST));
             LOG.info("Opened iTunes backup {} ({} Manifest entries)", root, count);
-            return new IosBackupSource(root, root.toRealPath(), reader, info, count);
+            return new IosBackupSource(root, realRoot, reader, info, count);
         } catch (VigilException | IOException | RuntimeException e) {
             reader.close();
             throw e;
@@ -133,13 +132,13 @@ public final class IosBackupSource implements AcquisitionSource {
         }
     }
 
-    private static DeviceInfo readDeviceInfo(Path root) throws CorruptArtifactException, IOException {
-        Path info = root.resolve(INFO_PLIST);
-        if (!Files.isRegularFile(info)) {
+    private static DeviceInfo readDeviceInfo(Path root, Optional<Path> info) throws CorruptArtifactException,
+            IOException {
+        if (info.isEmpty()) {
             LOG.warn("{} has no Info.plist: no device information", root);
             return DeviceInfo.empty();
         }
-        Map<String, Object> plist = PlistReader.readDict(info, info.toString());
+        Map<String, Object> plist = PlistReader.readDict(info.get(), info.get().toString());
         Map<String, String> props = new LinkedHashMap<>();
         for (String key : DEVICE_KEYS) {
             Object v = plist.get(key);
@@ -308,15 +307,24 @@ public final class IosBackupSource implements AcquisitionSource {
 
     @Override
     public Optional<Path> rootFile(String relativePath) {
+        return fileUnder(root, realRoot, relativePath);
+    }
+
+    /** A regular file at {@code relativePath} under {@code root} that also resolves inside it (no symlink escape). */
+    private static Optional<Path> fileUnder(Path root, Path realRoot, String relativePath) {
         Path p = root.resolve(relativePath).normalize();
         if (!p.startsWith(root) || !Files.isRegularFile(p)) {
             return Optional.empty();
         }
         try {
-            return p.toRealPath().startsWith(realRoot) ? Optional.of(p) : Optional.empty();
+            if (p.toRealPath().startsWith(realRoot)) {
+                return Optional.of(p);
+            }
+            LOG.warn("Ignoring {}: it resolves outside the backup folder", p);
         } catch (IOException e) {
-            return Optional.empty();
+            LOG.debug("{}: {}", p, e.getMessage());
         }
+        return Optional.empty();
     }
 
     @Override

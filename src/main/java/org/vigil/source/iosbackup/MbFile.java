@@ -23,6 +23,12 @@ public final class MbFile {
      * @throws CorruptArtifactException when the blob is not a readable keyed archive of an object
      */
     public static FileMeta decode(byte[] blob, String name) throws CorruptArtifactException {
+        FileMeta fast = MbFileFastPath.read(blob);
+        return fast != null ? fast : decodeGraph(blob, name);
+    }
+
+    /** The general decoder: the whole keyed archive, with its loop and depth checks. */
+    static FileMeta decodeGraph(byte[] blob, String name) throws CorruptArtifactException {
         Map<?, ?> file = fields(blob, name);
         return new FileMeta(number(file.get("Size"), -1), (int) number(file.get("Mode"), -1),
                 number(file.get("UserID"), -1), seconds(file.get("Birth")), seconds(file.get("LastModified")),

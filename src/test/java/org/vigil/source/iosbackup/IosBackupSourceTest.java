@@ -149,6 +149,8 @@ class IosBackupSourceTest {
                     .hasMessageContaining("resolves outside the backup");
 
             assertThat(src.rootFile("../outside.txt")).isEmpty();
+            Files.createSymbolicLink(root.resolve("Status.plist"), outside);
+            assertThat(src.rootFile("Status.plist")).isEmpty();
             assertThat(src.rootFile("Info.plist")).contains(root.resolve("Info.plist"));
         }
     }
