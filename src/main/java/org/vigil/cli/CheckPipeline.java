@@ -33,7 +33,9 @@ import org.vigil.ioc.Indicators;
 import org.vigil.ioc.UrlExpander;
 import org.vigil.ioc.update.UserEnvironment;
 import org.vigil.modules.ModuleRegistry;
-import org.vigil.report.OutputWriter;
+import org.vigil.core.model.ResultSink;
+import org.vigil.core.model.RunSink;
+import org.vigil.report.StreamingOutput;
 import org.vigil.source.AcquisitionSource;
 import org.vigil.source.SourceDetector;
 import org.vigil.source.SourceKind;
@@ -123,35 +125,51 @@ final class CheckPipeline {
                 throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
             }
             console.line("Running " + modules.size() + " module" + (modules.size() == 1 ? "" : "s") + ":");
-            ModuleRunner runner = new ModuleRunner(source, indicators,
-                    new ModuleOptions(o.fast, o.allowNetwork), clock, console);
-            List<ModuleOutcome> outcomes = runner.run(modules);
-            List<InputHash> hashes = o.hashes ? hashInputs(source) : List.of();
-            Map<String, String> device = new TreeMap<>(source.deviceInfo().properties());
-            RunInfo info = new RunInfo(req.command(), input.toString(), source.kind().label(),
-                    VigilVersion.get(),
-                    LocalDateTime.now(clock).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS")),
-                    indicators.files(), hashes, device, !source.kind().isIos());
-            RunResult result = new RunResult(info, outcomes);
-            if (outDir != null) {
-                try {
-                    new OutputWriter().write(result, outDir);
-                    if (!hashes.isEmpty()) {
-                        LOG.info("Reference hash of the info.json file: \"{}\"",
-                                Hashing.sha256Hex(outDir.resolve("info.json")));
+            StreamingOutput stream = outDir == null ? null : openOutput(outDir);
+            try {
+                RunSink sink = stream != null ? stream : (slug, plugin) -> ResultSink.discarding();
+                ModuleRunner runner = new ModuleRunner(source, indicators,
+                        new ModuleOptions(o.fast, o.allowNetwork), clock, console, sink);
+                List<ModuleOutcome> outcomes = runner.run(modules);
+                List<InputHash> hashes = o.hashes ? hashInputs(source) : List.of();
+                Map<String, String> device = new TreeMap<>(source.deviceInfo().properties());
+                RunInfo info = new RunInfo(req.command(), input.toString(), source.kind().label(),
+                        VigilVersion.get(),
+                        LocalDateTime.now(clock).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS")),
+                        indicators.files(), hashes, device, !source.kind().isIos());
+                RunResult result = new RunResult(info, outcomes);
+                if (stream != null) {
+                    try {
+                        stream.finish(result);
+                        if (!hashes.isEmpty()) {
+                            LOG.info("Reference hash of the info.json file: \"{}\"",
+                                    Hashing.sha256Hex(outDir.resolve("info.json")));
+                        }
+                    } catch (IOException | java.io.UncheckedIOException e) {
+                        throw new CliException(ExitCodes.OUTPUT_ERROR, outDir + ": cannot write results ("
+                                + e.getMessage() + ")", e);
                     }
-                } catch (IOException e) {
-                    throw new CliException(ExitCodes.OUTPUT_ERROR, outDir + ": cannot write results ("
-                            + e.getMessage() + ")", e);
+                }
+                console.summary(result, outDir, !indicators.isEmpty());
+                for (String w : loaded.warnings()) {
+                    LOG.warn("{}", w);
+                }
+                return result;
+            } finally {
+                if (stream != null) {
+                    stream.close();
                 }
             }
-            console.summary(result, outDir, !indicators.isEmpty());
-            for (String w : loaded.warnings()) {
-                LOG.warn("{}", w);
-            }
-            return result;
         } catch (IOException e) {
             throw new CliException(ExitCodes.INPUT_CORRUPT, input + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static StreamingOutput openOutput(Path outDir) throws CliException {
+        try {
+            return new StreamingOutput(outDir);
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.OUTPUT_ERROR, outDir + ": cannot write results (" + e.getMessage() + ")", e);
         }
     }
 

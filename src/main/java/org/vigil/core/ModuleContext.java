@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.vigil.core.model.ModuleOutcome;
+import org.vigil.core.model.ResultSink;
 import org.vigil.ioc.Indicators;
 import org.vigil.source.AcquisitionSource;
 
@@ -17,18 +18,37 @@ import org.vigil.source.AcquisitionSource;
  * @param options run options
  * @param dependencies outcomes of declared dependencies by slug
  * @param clock the run's clock
+ * @param sink where the module's records and timeline rows are streamed, or null to keep them in
+ *     memory
+ * @param retain with a sink, also keep the records in memory (for modules others depend on)
  */
 public record ModuleContext(
         AcquisitionSource source,
         Indicators indicators,
         ModuleOptions options,
         Map<String, ModuleOutcome> dependencies,
-        Clock clock) {
+        Clock clock,
+        ResultSink sink,
+        boolean retain) {
     public ModuleContext {
         Objects.requireNonNull(indicators, "indicators");
         options = options == null ? ModuleOptions.defaults() : options;
         dependencies = Map.copyOf(dependencies);
         clock = clock == null ? Clock.systemUTC() : clock;
+    }
+
+    /** A context that keeps the module's output in memory (tests, single-module use). */
+    public ModuleContext(AcquisitionSource source, Indicators indicators, ModuleOptions options,
+            Map<String, ModuleOutcome> dependencies, Clock clock) {
+        this(source, indicators, options, dependencies, clock, null, true);
+    }
+
+    /**
+     * The builder a module fills in {@link Module#run}: streaming to the run's outputs when the
+     * run has a sink, in memory otherwise.
+     */
+    public ModuleResult.Builder newResult(ModuleDescriptor descriptor) {
+        return sink == null ? ModuleResult.builder(descriptor) : ModuleResult.streaming(descriptor, sink, retain);
     }
 
     /** The outcome of a dependency, if it ran. */

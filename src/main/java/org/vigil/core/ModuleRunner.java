@@ -16,6 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vigil.core.model.ModuleOutcome;
 import org.vigil.core.model.ModuleStatus;
+import org.vigil.core.model.ResultSink;
+import org.vigil.core.model.RunSink;
+import org.vigil.core.model.TimelineEvent;
 import org.vigil.ioc.Indicators;
 import org.vigil.source.AcquisitionSource;
 
@@ -40,14 +43,26 @@ public final class ModuleRunner {
     private final ModuleOptions options;
     private final Clock clock;
     private final Listener listener;
+    private final RunSink runSink;
 
+    /** A runner that keeps every module's output in memory. */
     public ModuleRunner(AcquisitionSource source, Indicators indicators, ModuleOptions options,
             Clock clock, Listener listener) {
+        this(source, indicators, options, clock, listener, null);
+    }
+
+    /**
+     * A runner that streams each module's records and timeline rows to {@code runSink} (null:
+     * keep them in memory).
+     */
+    public ModuleRunner(AcquisitionSource source, Indicators indicators, ModuleOptions options,
+            Clock clock, Listener listener, RunSink runSink) {
         this.source = source;
         this.indicators = indicators;
         this.options = options;
         this.clock = clock;
         this.listener = listener == null ? new Listener() {} : listener;
+        this.runSink = runSink;
     }
 
     /**
@@ -124,6 +139,8 @@ public final class ModuleRunner {
 
     /** Runs the (already ordered) modules and returns their outcomes in run order. */
     public List<ModuleOutcome> run(List<Module> ordered) {
+        Set<String> needed = new java.util.HashSet<>();
+        ordered.forEach(m -> needed.addAll(m.descriptor().dependencies()));
         Map<String, ModuleOutcome> done = new HashMap<>();
         List<ModuleOutcome> outcomes = new ArrayList<>();
         int i = 0;
@@ -136,9 +153,14 @@ public final class ModuleRunner {
                     deps.put(dep, done.get(dep));
                 }
             }
-            ModuleContext ctx = new ModuleContext(source, indicators, options, deps, clock);
+            TrackingSink sink = runSink == null ? null : new TrackingSink(runSink.open(d.slug(), d.pluginName()));
+            ModuleContext ctx = new ModuleContext(source, indicators, options, deps, clock, sink,
+                    needed.contains(d.slug()));
             long start = System.nanoTime();
             ModuleOutcome outcome = runOne(module, ctx);
+            if (sink != null && !sink.finished) {
+                sink.abort(); // failed, or the module kept its output in memory
+            }
             long millis = (System.nanoTime() - start) / 1_000_000;
             done.put(d.slug(), outcome);
             outcomes.add(outcome);
@@ -154,9 +176,9 @@ public final class ModuleRunner {
         try {
             ModuleResult r = module.run(ctx);
             LOG.info("Module {}: {} records, {} alerts, {} timeline events", d.slug(),
-                    count(r.results()), r.alerts().size(), r.timeline().size());
+                    r.recordCount(), r.alerts().size(), r.timelineCount());
             return new ModuleOutcome(d.slug(), d.pluginName(), ModuleStatus.CHECKED, "", r.results(),
-                    r.alerts(), r.timeline(), r.urls());
+                    r.recordCount(), r.alerts(), r.timeline(), r.timelineCount(), r.urls());
         } catch (ArtifactNotFoundException e) {
             LOG.info("Module {}: not present: {}", d.slug(), e.getMessage());
             return failed(d, ModuleStatus.NOT_PRESENT, e.getMessage());
@@ -171,16 +193,41 @@ public final class ModuleRunner {
     }
 
     private static ModuleOutcome failed(ModuleDescriptor d, ModuleStatus status, String reason) {
-        return new ModuleOutcome(d.slug(), d.pluginName(), status, reason, null, List.of(), List.of(), List.of());
+        return ModuleOutcome.without(d.slug(), d.pluginName(), status, reason);
     }
 
-    private static int count(Object results) {
-        if (results instanceof Collection<?> c) {
-            return c.size();
+    /** Remembers whether the module completed its streamed output. */
+    private static final class TrackingSink implements ResultSink {
+        private final ResultSink delegate;
+        private boolean finished;
+        private boolean aborted;
+
+        TrackingSink(ResultSink delegate) {
+            this.delegate = delegate;
         }
-        if (results instanceof Map<?, ?> m) {
-            return m.size();
+
+        @Override
+        public void record(Object record) {
+            delegate.record(record);
         }
-        return 0;
+
+        @Override
+        public void timeline(TimelineEvent event) {
+            delegate.timeline(event);
+        }
+
+        @Override
+        public long finish() {
+            finished = true;
+            return delegate.finish();
+        }
+
+        @Override
+        public void abort() {
+            if (!aborted && !finished) {
+                aborted = true;
+                delegate.abort();
+            }
+        }
     }
 }

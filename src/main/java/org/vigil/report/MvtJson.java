@@ -44,6 +44,11 @@ public final class MvtJson {
 
     /** A writer producing MVT's layout. */
     public static ObjectWriter writer(ObjectMapper mapper) {
+        return mapper.writer(prettyPrinter());
+    }
+
+    /** Python's {@code indent=4} layout: four spaces, {@code ": "}, {@code []} and {@code {}} when empty. */
+    public static DefaultPrettyPrinter prettyPrinter() {
         DefaultIndenter indenter = new DefaultIndenter("    ", "\n");
         DefaultPrettyPrinter pp = new DefaultPrettyPrinter()
                 .withSeparators(Separators.createDefaultInstance()
@@ -52,7 +57,7 @@ public final class MvtJson {
                         .withArrayEmptySeparator(""));
         pp.indentArraysWith(indenter);
         pp.indentObjectsWith(indenter);
-        return mapper.writer(pp);
+        return pp;
     }
 
     /** Python's repr of a float, as json.dumps writes it. */

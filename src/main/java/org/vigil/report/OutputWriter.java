@@ -42,24 +42,25 @@ public final class OutputWriter {
     private final ObjectMapper mapper = MvtJson.mapper();
     private final ObjectWriter writer = MvtJson.writer(mapper);
 
-    /** Writes every output of {@code run} into {@code dir} (created if needed). */
+    /** Writes every output of {@code run} (whose records are all in memory) into {@code dir}. */
     public List<Path> write(RunResult run, Path dir) throws IOException {
-        Files.createDirectories(dir);
+        try (StreamingOutput out = new StreamingOutput(dir)) {
+            return out.finish(run);
+        }
+    }
+
+    /**
+     * The run-level files: {@code <slug>_detected.json}, alerts.json, alerts_timeline.csv,
+     * urls.json, info.json and coverage.json.
+     */
+    List<Path> writeRunFiles(RunResult run, Path dir) throws IOException {
         List<Path> written = new ArrayList<>();
         for (ModuleOutcome o : run.outcomes()) {
-            if (o.hasResults()) {
-                written.add(json(dir.resolve(o.slug() + ".json"), o.results()));
-            }
             if (!o.alerts().isEmpty()) {
                 written.add(json(dir.resolve(o.slug() + "_detected.json"), alertsNode(o.alerts())));
             }
         }
         written.addAll(writeAlerts(run.alerts(), dir));
-        List<TimelineEvent> timeline = new ArrayList<>();
-        run.outcomes().forEach(o -> timeline.addAll(o.timeline()));
-        if (!timeline.isEmpty()) {
-            written.add(timeline(dir.resolve("timeline.csv"), timeline, run.info().deviceLocalTime()));
-        }
         List<UrlRecord> urls = new ArrayList<>();
         run.outcomes().forEach(o -> urls.addAll(o.urls()));
         if (!urls.isEmpty()) {
@@ -164,27 +165,14 @@ public final class OutputWriter {
             m.put("reason", o.reason());
             m.put("records", o.recordCount());
             m.put("alerts", o.alerts().size());
-            m.put("timeline_events", o.timeline().size());
+            m.put("timeline_events", o.timelineCount());
         }
         return n;
     }
 
-    private Path json(Path file, Object value) throws IOException {
+    Path json(Path file, Object value) throws IOException {
         try (OutputStream out = Files.newOutputStream(file)) {
             writer.writeValue(out, value);
-        }
-        return file;
-    }
-
-    private Path timeline(Path file, List<TimelineEvent> events, boolean deviceLocal) throws IOException {
-        List<TimelineEvent> sorted = new ArrayList<>(events);
-        sorted.sort(Comparator.comparing(TimelineEvent::timestamp)); // stable: module order on ties
-        try (Writer w = new BufferedWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8))) {
-            CsvWriter csv = new CsvWriter(w);
-            csv.row(List.of(deviceLocal ? "Device Local Timestamp" : "UTC Timestamp", "Plugin", "Event", "Description"));
-            for (TimelineEvent e : sorted) {
-                csv.row(List.of(e.timestamp(), e.plugin(), e.event(), e.data()));
-            }
         }
         return file;
     }

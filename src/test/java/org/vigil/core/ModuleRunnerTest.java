@@ -125,7 +125,7 @@ class ModuleRunnerTest {
         List<String> seen = new ArrayList<>();
         List<Module> modules = List.of(
                 new TestModule("consumer", List.of("producer"), (d, c) -> {
-                    seen.add(String.valueOf(c.dependency("producer").map(ModuleOutcome::recordCount).orElse(-1)));
+                    seen.add(String.valueOf(c.dependency("producer").map(ModuleOutcome::recordCount).orElse(-1L)));
                     return ModuleResult.builder(d).build();
                 }),
                 ok("producer"));

@@ -74,7 +74,7 @@ public final class BackupInfo implements Module {
             LOG.info("{}: {}", field, value);
             results.put(field, value);
         }
-        return ModuleResult.builder(DESCRIPTOR).objectResults(Collections.unmodifiableMap(results)).build();
+        return context.newResult(DESCRIPTOR).objectResults(Collections.unmodifiableMap(results)).build();
     }
 
     /** No indicator applies to Info.plist. */

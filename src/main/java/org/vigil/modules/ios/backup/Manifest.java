@@ -119,7 +119,7 @@ public final class Manifest implements Module {
         Path db = context.source().rootFile(MANIFEST_DB).orElseThrow(() -> new ArtifactNotFoundException(
                 "unable to find backup's Manifest.db in " + context.source().root()));
         LOG.info("Found Manifest.db database at path: {}", db);
-        ModuleResult.Builder out = ModuleResult.builder(DESCRIPTOR);
+        ModuleResult.Builder out = context.newResult(DESCRIPTOR);
         boolean check = context.hasIndicators();
         int undecodable = 0;
         try (SqliteReader reader = SqliteReader.open(db, db.toString())) {

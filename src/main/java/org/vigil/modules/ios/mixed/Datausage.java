@@ -166,7 +166,7 @@ public final class Datausage implements Module {
             }
         }
 
-        ModuleResult.Builder out = ModuleResult.builder(DESCRIPTOR);
+        ModuleResult.Builder out = ctx.newResult(DESCRIPTOR);
         for (Row r : rows) {
             out.record(r.toUsage());
         }

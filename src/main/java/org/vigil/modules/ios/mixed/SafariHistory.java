@@ -112,7 +112,7 @@ public final class SafariHistory implements Module {
     @Override
     public ModuleResult run(ModuleContext ctx) throws Exception {
         List<ArtifactRef> dbs = BackupArtifacts.requireAll(ctx.source(), PATTERNS, "Safari History.db");
-        ModuleResult.Builder out = ModuleResult.builder(DESCRIPTOR);
+        ModuleResult.Builder out = ctx.newResult(DESCRIPTOR);
         List<List<Visit>> perDb = new ArrayList<>();
         Exception firstFailure = null;
         for (ArtifactRef ref : dbs) {

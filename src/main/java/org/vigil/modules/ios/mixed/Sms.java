@@ -91,7 +91,7 @@ public final class Sms implements Module {
                 "sms.db");
         String name = ref.displayName();
         LOG.info("Found SMS database at {}", name);
-        ModuleResult.Builder out = ModuleResult.builder(DESCRIPTOR);
+        ModuleResult.Builder out = ctx.newResult(DESCRIPTOR);
         List<Pending> iocAlerts = new ArrayList<>();
         boolean checkIocs = ctx.hasIndicators();
         try (SqliteReader db = SqliteReader.open(ctx.source().localFile(ref), name)) {

@@ -1,0 +1,261 @@
+package org.vigil.report;
+
+import com.google.common.hash.HashCode;
+import com.google.common.hash.Hasher;
+import com.google.common.hash.Hashing;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.BufferedWriter;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.Set;
+import org.vigil.core.model.TimelineEvent;
+
+/**
+ * The run's timeline, spooled: rows are deduplicated per module (by a 128-bit hash, so memory
+ * per row is a few bytes), kept in memory up to {@code runSize} rows, then sorted and written to
+ * temporary run files; {@link #writeCsv} merges them in timestamp order. Ties keep the run order
+ * (module order, then the order a module produced its rows), as MVT's stable sort does.
+ */
+final class TimelineSpool implements AutoCloseable {
+    private static final Comparator<Row> ORDER = Comparator.comparing(Row::timestamp).thenComparingLong(Row::seq);
+
+    private record Row(String timestamp, String plugin, String event, String data, long seq, int module) {}
+
+    private final Path tempDir;
+    private final int runSize;
+    private final List<Row> buffer = new ArrayList<>();
+    private final List<Path> runs = new ArrayList<>();
+    private final Set<Integer> discarded = new HashSet<>();
+    private LongPairSet seen = new LongPairSet();
+    private int module = -1;
+    private long seq;
+    private long moduleRows;
+    private long live;
+
+    TimelineSpool(Path tempDir, int runSize) {
+        this.tempDir = tempDir;
+        this.runSize = runSize;
+    }
+
+    /** Starts the next module: duplicates are looked for within a module only. */
+    void beginModule() {
+        module++;
+        seen = new LongPairSet();
+        moduleRows = 0;
+    }
+
+    /** Rows the current module added (after deduplication). */
+    long moduleRows() {
+        return moduleRows;
+    }
+
+    /** Drops the current module's rows (the module failed). */
+    void discardModule() {
+        discarded.add(module);
+        live -= moduleRows;
+        moduleRows = 0;
+    }
+
+    /** Adds a row of the current module unless it is a duplicate; true when added. */
+    boolean add(TimelineEvent e) throws IOException {
+        Hasher h = Hashing.murmur3_128().newHasher();
+        for (String s : new String[] {e.timestamp(), e.plugin(), e.event(), e.data()}) {
+            h.putInt(s.length()).putString(s, StandardCharsets.UTF_8);
+        }
+        HashCode code = h.hash();
+        byte[] b = code.asBytes();
+        long hi = 0;
+        long lo = 0;
+        for (int i = 0; i < 8; i++) {
+            hi = (hi << 8) | (b[i] & 0xff);
+            lo = (lo << 8) | (b[i + 8] & 0xff);
+        }
+        if (!seen.add(hi, lo)) {
+            return false;
+        }
+        buffer.add(new Row(e.timestamp(), e.plugin(), e.event(), e.data(), seq++, module));
+        moduleRows++;
+        live++;
+        if (buffer.size() >= runSize) {
+            spill();
+        }
+        return true;
+    }
+
+    private void spill() throws IOException {
+        buffer.sort(ORDER);
+        Files.createDirectories(tempDir);
+        Path run = tempDir.resolve("timeline-run-" + runs.size() + ".bin");
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(run), 1 << 16))) {
+            for (Row r : buffer) {
+                writeString(out, r.timestamp());
+                writeString(out, r.plugin());
+                writeString(out, r.event());
+                writeString(out, r.data());
+                out.writeLong(r.seq());
+                out.writeInt(r.module());
+            }
+        }
+        runs.add(run);
+        buffer.clear();
+    }
+
+    /** True when no row of a module that completed was added. */
+    boolean isEmpty() {
+        return live == 0;
+    }
+
+    /**
+     * Writes timeline.csv (MVT's header and quoting) in timestamp order; returns the number of
+     * rows written.
+     */
+    long writeCsv(Path file, boolean deviceLocal) throws IOException {
+        buffer.sort(ORDER);
+        List<RunReader> readers = new ArrayList<>();
+        try {
+            PriorityQueue<RunReader> queue = new PriorityQueue<>(Comparator.comparing((RunReader r) -> r.head, ORDER));
+            for (Path run : runs) {
+                RunReader r = new RunReader(run);
+                readers.add(r);
+                if (r.advance()) {
+                    queue.add(r);
+                }
+            }
+            RunReader memory = new RunReader(buffer);
+            if (memory.advance()) {
+                queue.add(memory);
+            }
+            long written = 0;
+            try (Writer w = new BufferedWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8), 1 << 16)) {
+                CsvWriter csv = new CsvWriter(w);
+                csv.row(List.of(deviceLocal ? "Device Local Timestamp" : "UTC Timestamp", "Plugin", "Event", "Description"));
+                while (!queue.isEmpty()) {
+                    RunReader r = queue.poll();
+                    Row row = r.head;
+                    if (!discarded.contains(row.module())) {
+                        csv.row(List.of(row.timestamp(), row.plugin(), row.event(), row.data()));
+                        written++;
+                    }
+                    if (r.advance()) {
+                        queue.add(r);
+                    }
+                }
+            }
+            return written;
+        } finally {
+            for (RunReader r : readers) {
+                r.close();
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        for (Path run : runs) {
+            Files.deleteIfExists(run);
+        }
+        runs.clear();
+        buffer.clear();
+    }
+
+    private static void writeString(DataOutputStream out, String s) throws IOException {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static String readString(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        return new String(in.readNBytes(n), StandardCharsets.UTF_8);
+    }
+
+    /** Reads one sorted run, from a file or from the in-memory buffer. */
+    private static final class RunReader implements AutoCloseable {
+        private final DataInputStream in;
+        private final java.util.Iterator<Row> it;
+        private Row head;
+
+        RunReader(Path file) throws IOException {
+            this.in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16));
+            this.it = null;
+        }
+
+        RunReader(List<Row> rows) {
+            this.in = null;
+            this.it = rows.iterator();
+        }
+
+        boolean advance() throws IOException {
+            if (it != null) {
+                head = it.hasNext() ? it.next() : null;
+                return head != null;
+            }
+            try {
+                head = new Row(readString(in), readString(in), readString(in), readString(in), in.readLong(), in.readInt());
+                return true;
+            } catch (EOFException e) {
+                head = null;
+                return false;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (in != null) {
+                in.close();
+            }
+        }
+    }
+
+    /** An open-addressing set of 128-bit values (two longs), for per-module deduplication. */
+    static final class LongPairSet {
+        private long[] keys = new long[2 * 1024];
+        private boolean[] used = new boolean[1024];
+        private int size;
+
+        /** Adds the pair; false when it was already there. */
+        boolean add(long hi, long lo) {
+            if ((size + 1) * 2 > used.length) {
+                grow();
+            }
+            int mask = used.length - 1;
+            int i = (int) ((hi ^ (hi >>> 32) ^ lo) & mask);
+            while (used[i]) {
+                if (keys[2 * i] == hi && keys[2 * i + 1] == lo) {
+                    return false;
+                }
+                i = (i + 1) & mask;
+            }
+            used[i] = true;
+            keys[2 * i] = hi;
+            keys[2 * i + 1] = lo;
+            size++;
+            return true;
+        }
+
+        private void grow() {
+            long[] oldKeys = keys;
+            boolean[] oldUsed = used;
+            keys = new long[oldKeys.length * 2];
+            used = new boolean[oldUsed.length * 2];
+            size = 0;
+            for (int i = 0; i < oldUsed.length; i++) {
+                if (oldUsed[i]) {
+                    add(oldKeys[2 * i], oldKeys[2 * i + 1]);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package org.vigil.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vigil.core.model.ModuleOutcome;
+import org.vigil.core.model.ModuleStatus;
+import org.vigil.core.model.ResultSink;
+import org.vigil.core.model.RunInfo;
+import org.vigil.core.model.RunResult;
+import org.vigil.core.model.TimelineEvent;
+
+class StreamingOutputTest {
+    @TempDir
+    Path tmp;
+
+    private static RunInfo info() {
+        return new RunInfo("check", "/in", "iOS backup", "0", "2026-01-01 00:00:00.000000", List.of(), List.of(), Map.of(), false);
+    }
+
+    private static List<Object> records(int n) {
+        List<Object> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("id", i);
+            r.put("text", "caf\u00e9 " + i);
+            r.put("ts", 726100000.0 + i);
+            r.put("links", List.of("https://example.org/" + i));
+            out.add(r);
+        }
+        return out;
+    }
+
+    @Test
+    void streamedRecordsAreTheBytesOfAnInMemoryWrite() throws Exception {
+        List<Object> recs = records(5);
+        Path mem = tmp.resolve("mem");
+        new OutputWriter().write(new RunResult(info(), List.of(new ModuleOutcome("sms", "SMS", ModuleStatus.CHECKED, "",
+                recs, List.of(), List.of(), List.of()))), mem);
+        Path streamed = tmp.resolve("streamed");
+        try (StreamingOutput out = new StreamingOutput(streamed)) {
+            ResultSink sink = out.open("sms", "SMS");
+            recs.forEach(sink::record);
+            sink.finish();
+            out.finish(new RunResult(info(), List.of(new ModuleOutcome("sms", "SMS", ModuleStatus.CHECKED, "", null, 5,
+                    List.of(), List.of(), 0, List.of()))));
+        }
+        assertThat(Files.readAllBytes(streamed.resolve("sms.json"))).isEqualTo(Files.readAllBytes(mem.resolve("sms.json")));
+        assertThat(Files.readString(streamed.resolve("sms.json"))).startsWith("[\n    {\n        \"id\": 0,");
+    }
+
+    @Test
+    void timelineIsMergedInOrderDedupedPerModuleAndAbortedModulesVanish() throws Exception {
+        Path dir = tmp.resolve("out");
+        try (StreamingOutput out = new StreamingOutput(dir, 3)) { // tiny runs: forces spills and a merge
+            ResultSink a = out.open("a", "A");
+            a.record(Map.of("x", 1));
+            a.timeline(new TimelineEvent("2020-01-03", "A", "e", "a3"));
+            a.timeline(new TimelineEvent("2020-01-01", "A", "e", "a1"));
+            a.timeline(new TimelineEvent("2020-01-01", "A", "e", "a1")); // duplicate within A
+            a.timeline(new TimelineEvent("2020-01-02", "A", "e", "tie-first"));
+            a.timeline(new TimelineEvent("", "A", "e", "no time"));
+            assertThat(a.finish()).isEqualTo(4);
+            ResultSink broken = out.open("broken", "Broken");
+            broken.record(Map.of("y", 1));
+            broken.timeline(new TimelineEvent("2020-01-01", "Broken", "e", "gone"));
+            broken.abort();
+            ResultSink b = out.open("b", "B");
+            b.timeline(new TimelineEvent("2020-01-02", "B", "e", "tie-second"));
+            b.timeline(new TimelineEvent("2020-01-01", "A", "e", "a1")); // same row as A's, other module: kept
+            b.timeline(new TimelineEvent("2019-12-31", "B", "e", "b0"));
+            assertThat(b.finish()).isEqualTo(3);
+            out.finish(new RunResult(info(), List.of()));
+        }
+        assertThat(dir.resolve("broken.json")).doesNotExist();
+        assertThat(dir.resolve("a.json")).exists();
+        assertThat(dir.resolve("b.json")).doesNotExist(); // no records, no file (as MVT)
+        assertThat(Files.readAllLines(dir.resolve("timeline.csv"))).containsExactly(
+                "\"UTC Timestamp\",\"Plugin\",\"Event\",\"Description\"",
+                "\"\",\"A\",\"e\",\"no time\"",
+                "\"2019-12-31\",\"B\",\"e\",\"b0\"",
+                "\"2020-01-01\",\"A\",\"e\",\"a1\"",
+                "\"2020-01-01\",\"A\",\"e\",\"a1\"",
+                "\"2020-01-02\",\"A\",\"e\",\"tie-first\"",
+                "\"2020-01-02\",\"B\",\"e\",\"tie-second\"",
+                "\"2020-01-03\",\"A\",\"e\",\"a3\"");
+    }
+
+    @Test
+    void dedupSetGrowsWithoutLosingValues() {
+        TimelineSpool.LongPairSet set = new TimelineSpool.LongPairSet();
+        for (long i = 0; i < 100_000; i++) {
+            assertThat(set.add(i, i * 31)).isTrue();
+        }
+        for (long i = 0; i < 100_000; i++) {
+            assertThat(set.add(i, i * 31)).isFalse();
+        }
+        assertThat(set.add(1, 1)).isTrue();
+    }
+}
