@@ -6,4 +6,5 @@ if not exist "%HERE%target\vigil.jar" (
   echo Building Vigil (first run^)... 1>&2
   pushd "%HERE%" && call mvn -B -q -DskipTests package 1>&2 && popd
 )
-java -jar "%HERE%target\vigil.jar" %*
+if not defined VIGIL_JAVA_OPTS set "VIGIL_JAVA_OPTS=-Xmx768m -XX:+UseParallelGC"
+java %VIGIL_JAVA_OPTS% -jar "%HERE%target\vigil.jar" %*

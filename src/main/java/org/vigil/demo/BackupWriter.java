@@ -69,9 +69,13 @@ public final class BackupWriter {
         }
     }
 
-    private record Entry(Key key, byte[] content, FileTimes times, int protectionClass) {
+    private record Entry(Key key, byte[] content, Path source, FileTimes times, int protectionClass) {
         boolean directory() {
-            return content == null;
+            return content == null && source == null;
+        }
+
+        long size() throws IOException {
+            return content != null ? content.length : Files.size(source);
         }
     }
 
@@ -95,13 +99,23 @@ public final class BackupWriter {
     public BackupWriter addFile(
             String domain, String relativePath, byte[] content, FileTimes times, int protectionClass) {
         Objects.requireNonNull(content, "content");
-        put(new Entry(key(domain, relativePath), content.clone(), Objects.requireNonNull(times), protectionClass));
+        put(new Entry(key(domain, relativePath), content.clone(), null, Objects.requireNonNull(times), protectionClass));
+        return this;
+    }
+
+    /**
+     * Adds a regular file whose content is copied from {@code source} when the backup is written
+     * (for large generated databases that should not be held in memory).
+     */
+    public BackupWriter addFile(String domain, String relativePath, Path source, FileTimes times) {
+        Objects.requireNonNull(source, "source");
+        put(new Entry(key(domain, relativePath), null, source, Objects.requireNonNull(times), 3));
         return this;
     }
 
     /** Adds a directory (a {@code Files} row with flags 2 and no content). */
     public BackupWriter addDirectory(String domain, String relativePath, FileTimes times) {
-        put(new Entry(key(domain, relativePath), null, Objects.requireNonNull(times), 0));
+        put(new Entry(key(domain, relativePath), null, null, Objects.requireNonNull(times), 0));
         return this;
     }
 
@@ -148,7 +162,11 @@ public final class BackupWriter {
                 String id = fileId(e.key.domain, e.key.relativePath);
                 Path dir = root.resolve(id.substring(0, 2));
                 Files.createDirectories(dir);
-                Files.write(dir.resolve(id), e.content);
+                if (e.content != null) {
+                    Files.write(dir.resolve(id), e.content);
+                } else {
+                    Files.copy(e.source, dir.resolve(id));
+                }
             }
         }
         LOG.debug("wrote backup with {} Manifest rows to {}", rows.size(), root);
@@ -182,8 +200,8 @@ public final class BackupWriter {
                 int slash = path.lastIndexOf('/');
                 path = slash < 0 ? "" : path.substring(0, slash);
                 Key parent = new Key(e.key.domain, path);
-                all.putIfAbsent(parent, new Entry(parent, null, e.times, 0));
-                if (all.get(parent).content != null) {
+                all.putIfAbsent(parent, new Entry(parent, null, null, e.times, 0));
+                if (!all.get(parent).directory()) {
                     throw new IllegalArgumentException("a file is used as a directory: " + parent);
                 }
             }
@@ -232,7 +250,7 @@ public final class BackupWriter {
         file.put("Mode", e.directory() ? MODE_DIRECTORY : MODE_FILE);
         file.put("ProtectionClass", e.protectionClass);
         file.put("RelativePath", uid(2));
-        file.put("Size", e.directory() ? 0L : (long) e.content.length);
+        file.put("Size", e.directory() ? 0L : e.size());
         file.put("UserID", MOBILE_UID);
         file.put("$class", uid(3));
         NSDictionary cls = new NSDictionary();

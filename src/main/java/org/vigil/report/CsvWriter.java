@@ -16,26 +16,42 @@ final class CsvWriter {
     }
 
     void row(List<String> fields) throws IOException {
-        StringBuilder sb = new StringBuilder();
         for (int i = 0; i < fields.size(); i++) {
             if (i > 0) {
-                sb.append(',');
+                out.write(',');
             }
-            String f = fields.get(i) == null ? "" : fields.get(i);
-            sb.append('"');
-            for (int j = 0; j < f.length(); j++) {
+            field(fields.get(i));
+        }
+        out.write("\r\n");
+    }
+
+    /** One row of four fields, without a list (the timeline's hot path). */
+    void row(String a, String b, String c, String d) throws IOException {
+        field(a);
+        out.write(',');
+        field(b);
+        out.write(',');
+        field(c);
+        out.write(',');
+        field(d);
+        out.write("\r\n");
+    }
+
+    private void field(String f) throws IOException {
+        out.write('"');
+        if (f != null) {
+            int start = 0;
+            int n = f.length();
+            for (int j = 0; j < n; j++) {
                 char c = f.charAt(j);
-                if (c == '"') {
-                    sb.append("\"\"");
-                } else if (c == '\\') {
-                    sb.append("\\\\");
-                } else {
-                    sb.append(c);
+                if (c == '"' || c == '\\') {
+                    out.write(f, start, j - start);
+                    out.write(c == '"' ? "\"\"" : "\\\\");
+                    start = j + 1;
                 }
             }
-            sb.append('"');
+            out.write(f, start, n - start);
         }
-        sb.append("\r\n");
-        out.write(sb.toString());
+        out.write('"');
     }
 }

@@ -12,7 +12,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
+import java.io.InterruptedIOException;
 import org.vigil.core.model.ModuleOutcome;
 import org.vigil.core.model.ResultSink;
 import org.vigil.core.model.RunResult;
@@ -33,7 +38,8 @@ public final class StreamingOutput implements RunSink, AutoCloseable {
     private final Path spoolDir;
     private final TimelineSpool spool;
     private final ObjectMapper mapper = MvtJson.mapper().disable(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
-    private final List<Path> written = new ArrayList<>();
+    private final List<Path> written = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final Writer writer = new Writer();
 
     /** Streams into {@code dir} (created if needed). */
     public StreamingOutput(Path dir) throws IOException {
@@ -85,6 +91,7 @@ public final class StreamingOutput implements RunSink, AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        writer.close();
         spool.close();
         try (Stream<Path> s = Files.walk(spoolDir)) {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
@@ -93,10 +100,16 @@ public final class StreamingOutput implements RunSink, AutoCloseable {
         }
     }
 
-    /** One module's stream. */
+    /**
+     * One module's stream. Records and rows are handed, in batches, to a writer thread that
+     * serialises them and spools the timeline, so that reading the evidence (the module's thread)
+     * and writing the outputs overlap. Order is kept: one writer, first in first out.
+     */
     private final class ModuleSink implements ResultSink {
+        private static final int BATCH = 512;
         private final Path file;
         private JsonGenerator gen;
+        private List<Object> batch = new ArrayList<>(BATCH);
 
         ModuleSink(Path file) {
             this.file = file;
@@ -104,52 +117,165 @@ public final class StreamingOutput implements RunSink, AutoCloseable {
 
         @Override
         public void record(Object record) {
-            try {
-                if (gen == null) {
-                    gen = mapper.getFactory().createGenerator(
-                            new BufferedOutputStream(Files.newOutputStream(file), 1 << 16), JsonEncoding.UTF8);
-                    gen.setPrettyPrinter(MvtJson.prettyPrinter());
-                    gen.writeStartArray();
-                }
-                mapper.writeValue(gen, record);
-            } catch (IOException e) {
-                throw new UncheckedIOException(file + ": cannot write (" + e.getMessage() + ")", e);
-            }
+            add(record);
         }
 
         @Override
         public void timeline(TimelineEvent event) {
-            try {
-                spool.add(event);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot spool the timeline (" + e.getMessage() + ")", e);
+            add(event);
+        }
+
+        private void add(Object item) {
+            batch.add(item);
+            if (batch.size() >= BATCH) {
+                List<Object> full = batch;
+                batch = new ArrayList<>(BATCH);
+                writer.submit(() -> write(full));
+            }
+        }
+
+        /** On the writer thread. */
+        private void write(List<Object> items) throws IOException {
+            for (Object item : items) {
+                if (item instanceof TimelineEvent e) {
+                    spool.add(e);
+                } else {
+                    if (gen == null) {
+                        gen = mapper.getFactory().createGenerator(
+                                new BufferedOutputStream(Files.newOutputStream(file), 1 << 16), JsonEncoding.UTF8);
+                        gen.setPrettyPrinter(MvtJson.prettyPrinter());
+                        gen.writeStartArray();
+                    }
+                    mapper.writeValue(gen, item);
+                }
             }
         }
 
         @Override
         public long finish() {
-            try {
+            List<Object> last = batch;
+            batch = new ArrayList<>(BATCH);
+            return writer.call(() -> {
+                write(last);
                 if (gen != null) {
                     gen.writeEndArray();
                     gen.close();
                     written.add(file);
                 }
-            } catch (IOException e) {
-                throw new UncheckedIOException(file + ": cannot write (" + e.getMessage() + ")", e);
-            }
-            return spool.moduleRows();
+                return spool.moduleRows();
+            }, file);
         }
 
         @Override
         public void abort() {
-            spool.discardModule();
-            try {
+            batch = new ArrayList<>(BATCH);
+            writer.call(() -> {
+                spool.discardModule();
                 if (gen != null) {
                     gen.close();
                     Files.deleteIfExists(file);
                 }
-            } catch (IOException e) {
-                throw new UncheckedIOException(file + ": cannot discard (" + e.getMessage() + ")", e);
+                return 0L;
+            }, file);
+        }
+    }
+
+    /**
+     * A single background thread doing the writes in submission order. The queue is bounded, so a
+     * module that produces faster than the disk takes waits instead of filling memory.
+     */
+    private static final class Writer implements AutoCloseable {
+        interface Job {
+            void run() throws IOException;
+        }
+
+        interface Call<T> {
+            T call() throws IOException;
+        }
+
+        private static final Runnable STOP = () -> { };
+        private final BlockingQueue<Runnable> queue = new ArrayBlockingQueue<>(8);
+        private final Thread thread;
+        private volatile Throwable failure;
+
+        Writer() {
+            thread = new Thread(this::loop, "vigil-output-writer");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void loop() {
+            try {
+                for (Runnable r = queue.take(); r != STOP; r = queue.take()) {
+                    r.run();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** Queues a job; a failure is reported by the next call. */
+        void submit(Job job) {
+            Throwable f = failure;
+            if (f != null) {
+                throw new UncheckedIOException("cannot write the outputs (" + f.getMessage() + ")",
+                        f instanceof IOException io ? io : new IOException(f));
+            }
+            put(() -> {
+                if (failure == null) {
+                    try {
+                        job.run();
+                    } catch (IOException | RuntimeException e) {
+                        failure = e;
+                    }
+                }
+            });
+        }
+
+        /** Runs {@code call} after every queued job and returns its result. */
+        <T> T call(Call<T> call, Path file) {
+            CompletableFuture<T> result = new CompletableFuture<>();
+            put(() -> {
+                if (failure != null) {
+                    result.completeExceptionally(failure);
+                    return;
+                }
+                try {
+                    result.complete(call.call());
+                } catch (IOException | RuntimeException e) {
+                    result.completeExceptionally(e);
+                }
+            });
+            try {
+                return result.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UncheckedIOException(new InterruptedIOException(file + ": interrupted"));
+            } catch (ExecutionException e) {
+                Throwable c = e.getCause();
+                throw new UncheckedIOException(file + ": cannot write (" + c.getMessage() + ")",
+                        c instanceof IOException io ? io : new IOException(c));
+            }
+        }
+
+        private void put(Runnable r) {
+            try {
+                queue.put(r);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UncheckedIOException(new InterruptedIOException("interrupted while writing the outputs"));
+            }
+        }
+
+        @Override
+        public void close() {
+            if (!queue.offer(STOP)) {
+                thread.interrupt();
+            }
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }

@@ -29,9 +29,14 @@ import org.vigil.core.model.TimelineEvent;
  * (module order, then the order a module produced its rows), as MVT's stable sort does.
  */
 final class TimelineSpool implements AutoCloseable {
-    private static final Comparator<Row> ORDER = Comparator.comparing(Row::timestamp).thenComparingLong(Row::seq);
+    private static final Comparator<Row> ORDER = TimelineSpool::compare;
 
     private record Row(String timestamp, String plugin, String event, String data, long seq, int module) {}
+
+    private static int compare(Row a, Row b) {
+        int c = a.timestamp.compareTo(b.timestamp);
+        return c != 0 ? c : Long.compare(a.seq, b.seq);
+    }
 
     private final Path tempDir;
     private final int runSize;
@@ -125,7 +130,7 @@ final class TimelineSpool implements AutoCloseable {
         buffer.sort(ORDER);
         List<RunReader> readers = new ArrayList<>();
         try {
-            PriorityQueue<RunReader> queue = new PriorityQueue<>(Comparator.comparing((RunReader r) -> r.head, ORDER));
+            PriorityQueue<RunReader> queue = new PriorityQueue<>((x, y) -> compare(x.head, y.head));
             for (Path run : runs) {
                 RunReader r = new RunReader(run);
                 readers.add(r);
@@ -138,14 +143,15 @@ final class TimelineSpool implements AutoCloseable {
                 queue.add(memory);
             }
             long written = 0;
-            try (Writer w = new BufferedWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8), 1 << 16)) {
+            try (Writer w = new BufferedWriter(new java.io.OutputStreamWriter(
+                    Files.newOutputStream(file), StandardCharsets.UTF_8), 1 << 16)) {
                 CsvWriter csv = new CsvWriter(w);
                 csv.row(List.of(deviceLocal ? "Device Local Timestamp" : "UTC Timestamp", "Plugin", "Event", "Description"));
                 while (!queue.isEmpty()) {
                     RunReader r = queue.poll();
                     Row row = r.head;
                     if (!discarded.contains(row.module())) {
-                        csv.row(List.of(row.timestamp(), row.plugin(), row.event(), row.data()));
+                        csv.row(row.timestamp(), row.plugin(), row.event(), row.data());
                         written++;
                     }
                     if (r.advance()) {
