@@ -34,6 +34,18 @@ class TimesTest {
     }
 
     @Test
+    void fastFormatMatchesTheFormatter() {
+        java.time.format.DateTimeFormatter f = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS");
+        java.util.Random r = new java.util.Random(1);
+        for (int i = 0; i < 10_000; i++) {
+            java.time.Instant t = java.time.Instant.ofEpochSecond(r.nextLong() % 253_402_300_799L, r.nextInt(1_000_000_000));
+            java.time.LocalDateTime l = java.time.LocalDateTime.ofInstant(t, java.time.ZoneOffset.UTC);
+            assertThat(Times.format(l)).isEqualTo(f.format(l));
+        }
+        assertThat(Times.format(java.time.LocalDateTime.of(1, 1, 1, 0, 0))).isEqualTo("0001-01-01 00:00:00.000000");
+    }
+
+    @Test
     void outOfRangeAndAware() {
         assertThat(Times.fromUnixSeconds(1e300)).isEmpty();
         assertThat(Times.fromUnixSeconds(Double.NaN)).isEmpty();
