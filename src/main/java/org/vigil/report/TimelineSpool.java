@@ -1,22 +1,21 @@
 package org.vigil.report;
 
-import com.google.common.hash.HashCode;
 import com.google.common.hash.Hasher;
 import com.google.common.hash.Hashing;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.BufferedWriter;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.Writer;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.Set;
@@ -24,25 +23,23 @@ import org.vigil.core.model.TimelineEvent;
 
 /**
  * The run's timeline, spooled: rows are deduplicated per module (by a 128-bit hash, so memory
- * per row is a few bytes), kept in memory up to {@code runSize} rows, then sorted and written to
- * temporary run files; {@link #writeCsv} merges them in timestamp order. Ties keep the run order
- * (module order, then the order a module produced its rows), as MVT's stable sort does.
+ * per row is a few bytes), encoded as CSV lines as they come, kept in memory up to
+ * {@code runSize} rows, then sorted and written to temporary run files; {@link #writeCsv} merges
+ * them in timestamp order, copying bytes. Ties keep the run order (module order, then the order
+ * a module produced its rows), as MVT's stable sort does.
  */
 final class TimelineSpool implements AutoCloseable {
     private static final Comparator<Row> ORDER = TimelineSpool::compare;
 
-    private record Row(String timestamp, String plugin, String event, String data, long seq, int module) {}
-
-    private static int compare(Row a, Row b) {
-        int c = a.timestamp.compareTo(b.timestamp);
-        return c != 0 ? c : Long.compare(a.seq, b.seq);
-    }
+    /** One row: its sort key and its CSV line (UTF-8, with CRLF). */
+    private record Row(String timestamp, long seq, int module, byte[] csv) {}
 
     private final Path tempDir;
     private final int runSize;
     private final List<Row> buffer = new ArrayList<>();
     private final List<Path> runs = new ArrayList<>();
     private final Set<Integer> discarded = new HashSet<>();
+    private final StringBuilder line = new StringBuilder(256);
     private LongPairSet seen = new LongPairSet();
     private int module = -1;
     private long seq;
@@ -52,6 +49,11 @@ final class TimelineSpool implements AutoCloseable {
     TimelineSpool(Path tempDir, int runSize) {
         this.tempDir = tempDir;
         this.runSize = runSize;
+    }
+
+    private static int compare(Row a, Row b) {
+        int c = a.timestamp.compareTo(b.timestamp);
+        return c != 0 ? c : Long.compare(a.seq, b.seq);
     }
 
     /** Starts the next module: duplicates are looked for within a module only. */
@@ -73,14 +75,18 @@ final class TimelineSpool implements AutoCloseable {
         moduleRows = 0;
     }
 
+    /** True when no row of a module that completed was added. */
+    boolean isEmpty() {
+        return live == 0;
+    }
+
     /** Adds a row of the current module unless it is a duplicate; true when added. */
     boolean add(TimelineEvent e) throws IOException {
         Hasher h = Hashing.murmur3_128().newHasher();
         for (String s : new String[] {e.timestamp(), e.plugin(), e.event(), e.data()}) {
-            h.putInt(s.length()).putString(s, StandardCharsets.UTF_8);
+            h.putInt(s.length()).putUnencodedChars(s);
         }
-        HashCode code = h.hash();
-        byte[] b = code.asBytes();
+        byte[] b = h.hash().asBytes();
         long hi = 0;
         long lo = 0;
         for (int i = 0; i < 8; i++) {
@@ -90,7 +96,9 @@ final class TimelineSpool implements AutoCloseable {
         if (!seen.add(hi, lo)) {
             return false;
         }
-        buffer.add(new Row(e.timestamp(), e.plugin(), e.event(), e.data(), seq++, module));
+        line.setLength(0);
+        CsvWriter.appendRow(line, e.timestamp(), e.plugin(), e.event(), e.data());
+        buffer.add(new Row(e.timestamp(), seq++, module, line.toString().getBytes(StandardCharsets.UTF_8)));
         moduleRows++;
         live++;
         if (buffer.size() >= runSize) {
@@ -105,21 +113,17 @@ final class TimelineSpool implements AutoCloseable {
         Path run = tempDir.resolve("timeline-run-" + runs.size() + ".bin");
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(run), 1 << 16))) {
             for (Row r : buffer) {
-                writeString(out, r.timestamp());
-                writeString(out, r.plugin());
-                writeString(out, r.event());
-                writeString(out, r.data());
+                byte[] ts = r.timestamp().getBytes(StandardCharsets.UTF_8);
+                out.writeInt(ts.length);
+                out.write(ts);
                 out.writeLong(r.seq());
                 out.writeInt(r.module());
+                out.writeInt(r.csv().length);
+                out.write(r.csv());
             }
         }
         runs.add(run);
         buffer.clear();
-    }
-
-    /** True when no row of a module that completed was added. */
-    boolean isEmpty() {
-        return live == 0;
     }
 
     /**
@@ -138,20 +142,21 @@ final class TimelineSpool implements AutoCloseable {
                     queue.add(r);
                 }
             }
-            RunReader memory = new RunReader(buffer);
+            RunReader memory = new RunReader(buffer.iterator());
             if (memory.advance()) {
                 queue.add(memory);
             }
             long written = 0;
-            try (Writer w = new BufferedWriter(new java.io.OutputStreamWriter(
-                    Files.newOutputStream(file), StandardCharsets.UTF_8), 1 << 16)) {
-                CsvWriter csv = new CsvWriter(w);
-                csv.row(List.of(deviceLocal ? "Device Local Timestamp" : "UTC Timestamp", "Plugin", "Event", "Description"));
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+                StringBuilder header = new StringBuilder();
+                CsvWriter.appendRow(header, deviceLocal ? "Device Local Timestamp" : "UTC Timestamp", "Plugin",
+                        "Event", "Description");
+                out.write(header.toString().getBytes(StandardCharsets.UTF_8));
                 while (!queue.isEmpty()) {
                     RunReader r = queue.poll();
                     Row row = r.head;
                     if (!discarded.contains(row.module())) {
-                        csv.row(row.timestamp(), row.plugin(), row.event(), row.data());
+                        out.write(row.csv());
                         written++;
                     }
                     if (r.advance()) {
@@ -176,21 +181,10 @@ final class TimelineSpool implements AutoCloseable {
         buffer.clear();
     }
 
-    private static void writeString(DataOutputStream out, String s) throws IOException {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(b.length);
-        out.write(b);
-    }
-
-    private static String readString(DataInputStream in) throws IOException {
-        int n = in.readInt();
-        return new String(in.readNBytes(n), StandardCharsets.UTF_8);
-    }
-
     /** Reads one sorted run, from a file or from the in-memory buffer. */
     private static final class RunReader implements AutoCloseable {
         private final DataInputStream in;
-        private final java.util.Iterator<Row> it;
+        private final Iterator<Row> it;
         private Row head;
 
         RunReader(Path file) throws IOException {
@@ -198,9 +192,9 @@ final class TimelineSpool implements AutoCloseable {
             this.it = null;
         }
 
-        RunReader(List<Row> rows) {
+        RunReader(Iterator<Row> rows) {
             this.in = null;
-            this.it = rows.iterator();
+            this.it = rows;
         }
 
         boolean advance() throws IOException {
@@ -209,7 +203,11 @@ final class TimelineSpool implements AutoCloseable {
                 return head != null;
             }
             try {
-                head = new Row(readString(in), readString(in), readString(in), readString(in), in.readLong(), in.readInt());
+                String ts = new String(in.readNBytes(in.readInt()), StandardCharsets.UTF_8);
+                long seq = in.readLong();
+                int module = in.readInt();
+                byte[] csv = in.readNBytes(in.readInt());
+                head = new Row(ts, seq, module, csv);
                 return true;
             } catch (EOFException e) {
                 head = null;
