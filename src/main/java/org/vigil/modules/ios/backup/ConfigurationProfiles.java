@@ -147,7 +147,7 @@ public final class ConfigurationProfiles implements Module {
     static Profile read(ModuleContext ctx, ArtifactRef ref) throws Exception {
         String name = ref.displayName();
         Map<String, Object> raw = PlistReader.readDict(ctx.source().localFile(ref), name);
-        Map<String, Object> plist = PlistJson.copyDict(raw);
+        Map<String, Object> plist = PlistJson.copier(name).copyDict(raw);
         PlistJson.base64Each(plist, "SignerCerts");
         Map<String, Object> stub = PlistJson.dict(plist.get("OTAProfileStub"));
         if (stub != null) {

@@ -115,13 +115,15 @@ public final class ProfileEvents implements Module {
     }
 
     /** The events of one MCProfileEvents.plist. */
-    static List<Map<String, Object>> parse(Map<String, Object> plist, String name) throws UnsupportedSchemaException {
+    static List<Map<String, Object>> parse(Map<String, Object> plist, String name)
+            throws UnsupportedSchemaException, CorruptArtifactException {
         if (!(plist.get(KEY) instanceof List<?> list)) {
             throw new UnsupportedSchemaException(name + (plist.containsKey(KEY) ? ": " + KEY + " is not a list"
                     : ": no key " + KEY));
         }
         List<Map<String, Object>> events = new ArrayList<>();
         int skipped = 0;
+        PlistJson.Copier copier = PlistJson.copier(name);
         for (Object item : list) {
             Map<String, Object> outer = PlistJson.dict(item);
             if (outer == null || outer.isEmpty()) {
@@ -141,7 +143,7 @@ public final class ProfileEvents implements Module {
             r.put("process", "");
             for (Map.Entry<String, Object> kv : inner.entrySet()) {
                 String key = kv.getKey().toLowerCase(Locale.ROOT);
-                r.put(key, key.equals("timestamp") ? PlistJson.isoDate(kv.getValue()) : PlistJson.copy(kv.getValue()));
+                r.put(key, key.equals("timestamp") ? PlistJson.isoDate(kv.getValue()) : copier.copy(kv.getValue()));
             }
             events.add(Collections.unmodifiableMap(r));
         }

@@ -142,6 +142,7 @@ public final class IDStatusCache implements Module {
         record Raw(String packageName, String user, String isodate, Object idstatus) {}
         List<Raw> raws = new ArrayList<>();
         boolean sawService = false;
+        PlistJson.Copier copier = PlistJson.copier(name);
         for (Map.Entry<String, Object> service : plist.entrySet()) {
             Map<String, Object> users = PlistJson.dict(service.getValue());
             if (users == null) {
@@ -154,7 +155,7 @@ public final class IDStatusCache implements Module {
                     continue;
                 }
                 raws.add(new Raw(service.getKey(), u.getKey().replace("\u0000", NUL_TEXT),
-                        PlistJson.macTime(lookup.get("LookupDate")), PlistJson.copy(lookup.get("IDStatus"))));
+                        PlistJson.macTime(lookup.get("LookupDate")), copier.copy(lookup.get("IDStatus"))));
             }
         }
         if (!plist.isEmpty() && !sawService) {

@@ -127,12 +127,13 @@ public final class LocationdClients implements Module {
         String name = ref.displayName();
         Map<String, Object> plist = PlistReader.readDict(ctx.source().localFile(ref), name);
         List<Map<String, Object>> records = new ArrayList<>();
+        PlistJson.Copier copier = PlistJson.copier(name);
         for (Map.Entry<String, Object> e : plist.entrySet()) {
             Map<String, Object> raw = PlistJson.dict(e.getValue());
             if (raw == null) {
                 continue; // migration counters are plain numbers
             }
-            Map<String, Object> r = PlistJson.copyDict(raw);
+            Map<String, Object> r = copier.copyDict(raw);
             r.put("package", stripTrailingColons(e.getKey()));
             for (String ts : TIMESTAMPS) {
                 if (r.containsKey(ts)) {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vigil.core.CorruptArtifactException;
 import org.vigil.core.Module;
 import org.vigil.core.ModuleContext;
 import org.vigil.core.ModuleDescriptor;
@@ -116,7 +117,8 @@ public final class OSAnalyticsADDaily implements Module {
         return out.build();
     }
 
-    static List<Usage> read(Map<String, Object> plist, String name) throws UnsupportedSchemaException {
+    static List<Usage> read(Map<String, Object> plist, String name)
+            throws UnsupportedSchemaException, CorruptArtifactException {
         if (!plist.containsKey(KEY)) {
             throw new UnsupportedSchemaException(name + ": no key " + KEY);
         }
@@ -125,14 +127,15 @@ public final class OSAnalyticsADDaily implements Module {
             throw new UnsupportedSchemaException(name + ": " + KEY + " is not a dictionary");
         }
         List<Usage> rows = new ArrayList<>();
+        PlistJson.Copier copier = PlistJson.copier(name);
         int skipped = 0;
         for (Map.Entry<String, Object> e : baseline.entrySet()) {
             if (!(e.getValue() instanceof List<?> v) || v.size() < 5) {
                 skipped++; // MVT would stop with an IndexError/TypeError here
                 continue;
             }
-            rows.add(new Usage(e.getKey(), PlistJson.isoDate(v.get(0)), PlistJson.copy(v.get(1)),
-                    PlistJson.copy(v.get(2)), PlistJson.copy(v.get(3)), PlistJson.copy(v.get(4))));
+            rows.add(new Usage(e.getKey(), PlistJson.isoDate(v.get(0)), copier.copy(v.get(1)),
+                    copier.copy(v.get(2)), copier.copy(v.get(3)), copier.copy(v.get(4))));
         }
         if (skipped > 0) {
             LOG.warn("{}: {} {} entries are not [date, wifi_in, wifi_out, wwan_in, wwan_out] and were skipped",

@@ -9,6 +9,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.vigil.core.CorruptArtifactException;
 import org.vigil.io.Times;
 
 /**
@@ -25,31 +26,71 @@ public final class PlistJson {
     private PlistJson() {}
 
     /**
-     * A mutable deep copy of a plist value: dictionaries become {@link LinkedHashMap}s (plist
-     * order kept), arrays {@link ArrayList}s, dates Python {@code str(datetime)} strings; other
-     * values are kept as they are. Depth is bounded by the reader's own limit.
+     * Most values a copy may hold. A binary plist can share one object many times (a small file
+     * whose object graph expands to billions of values once written out as JSON): such files are
+     * refused rather than expanded.
      */
-    public static Object copy(Object v) {
-        if (v instanceof Instant i) {
-            return pyDatetime(i);
-        }
-        if (v instanceof Map<?, ?> m) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            m.forEach((k, item) -> out.put(String.valueOf(k), copy(item)));
-            return out;
-        }
-        if (v instanceof List<?> l) {
-            List<Object> out = new ArrayList<>(l.size());
-            l.forEach(item -> out.add(copy(item)));
-            return out;
-        }
-        return v;
+    public static final int MAX_VALUES = 1_000_000;
+
+    /**
+     * A copier for one file: its {@link Copier#copy} makes mutable deep copies of plist values,
+     * all counted against one budget of {@link #MAX_VALUES}.
+     *
+     * @param name the file, for messages
+     */
+    public static Copier copier(String name) {
+        return new Copier(name);
     }
 
-    /** A dictionary copied with {@link #copy}. */
-    @SuppressWarnings("unchecked")
-    public static Map<String, Object> copyDict(Map<String, Object> m) {
-        return (Map<String, Object>) copy(m);
+    /**
+     * Makes mutable deep copies of plist values: dictionaries become {@link LinkedHashMap}s (plist
+     * order kept), arrays {@link ArrayList}s, dates Python {@code str(datetime)} strings; other
+     * values are kept as they are. Depth is bounded by the reader's own limit; the number of
+     * values copied (over all calls) by {@link #MAX_VALUES}.
+     */
+    public static final class Copier {
+        private final String name;
+        private int values;
+
+        private Copier(String name) {
+            this.name = name;
+        }
+
+        /** A dictionary copied with {@link #copy}. */
+        @SuppressWarnings("unchecked")
+        public Map<String, Object> copyDict(Map<String, Object> m) throws CorruptArtifactException {
+            return (Map<String, Object>) copy(m);
+        }
+
+        /**
+         * A mutable deep copy of {@code v}.
+         *
+         * @throws CorruptArtifactException when this copier would hold more than {@link #MAX_VALUES} values
+         */
+        public Object copy(Object v) throws CorruptArtifactException {
+            if (++values > MAX_VALUES) {
+                throw new CorruptArtifactException(name + ": property list expands to more than " + MAX_VALUES
+                        + " values");
+            }
+            if (v instanceof Instant i) {
+                return pyDatetime(i);
+            }
+            if (v instanceof Map<?, ?> m) {
+                Map<String, Object> out = new LinkedHashMap<>();
+                for (Map.Entry<?, ?> e : m.entrySet()) {
+                    out.put(String.valueOf(e.getKey()), copy(e.getValue()));
+                }
+                return out;
+            }
+            if (v instanceof List<?> l) {
+                List<Object> out = new ArrayList<>(l.size());
+                for (Object item : l) {
+                    out.add(copy(item));
+                }
+                return out;
+            }
+            return v;
+        }
     }
 
     /** Python's {@code str()} of the naive UTC datetime plistlib gives for a plist date. */

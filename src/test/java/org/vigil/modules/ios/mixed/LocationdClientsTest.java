@@ -198,4 +198,23 @@ class LocationdClientsTest {
         assertThatThrownBy(() -> run(module, backup(f))).isInstanceOf(UnsupportedSchemaException.class)
                 .hasMessage(NAME + ": no client dictionary (expected {client: {...}})");
     }
+
+    @Test
+    void sharedObjectsThatExpandBeyondTheLimitAreRefused() throws Exception {
+        // one 2-element array referenced by every client: small on disk, 21 nested levels of sharing
+        com.dd.plist.NSArray level = new com.dd.plist.NSArray(new com.dd.plist.NSString("x"),
+                new com.dd.plist.NSString("y"));
+        for (int i = 0; i < 20; i++) {
+            level = new com.dd.plist.NSArray(level, level);
+        }
+        com.dd.plist.NSDictionary root = new com.dd.plist.NSDictionary();
+        com.dd.plist.NSDictionary client = new com.dd.plist.NSDictionary();
+        client.put("Blob", level);
+        root.put("com.example.a", client);
+        Path f = java.nio.file.Files.write(tmp.resolve("bomb.plist"),
+                com.dd.plist.BinaryPropertyListWriter.writeToArray(root));
+        assertThat(java.nio.file.Files.size(f)).isLessThan(2_000);
+        assertThatThrownBy(() -> run(module, backup(f))).isInstanceOf(CorruptArtifactException.class)
+                .hasMessageStartingWith(NAME + ":");
+    }
 }
