@@ -4,6 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.vigil.core.Module;
 import org.vigil.modules.ios.backup.BackupInfo;
+import org.vigil.modules.ios.backup.ConfigurationProfiles;
+import org.vigil.modules.ios.backup.ProfileEvents;
+import org.vigil.modules.ios.mixed.IDStatusCache;
+import org.vigil.modules.ios.mixed.LocationdClients;
+import org.vigil.modules.ios.mixed.OSAnalyticsADDaily;
 import org.vigil.modules.ios.backup.Manifest;
 import org.vigil.modules.ios.mixed.Datausage;
 import org.vigil.modules.ios.mixed.SafariHistory;
@@ -29,8 +34,13 @@ public final class ModuleRegistry {
         return List.of(
                 // backup-only modules (MVT's BACKUP_MODULES order)
                 new BackupInfo(),
+                new ConfigurationProfiles(),
                 new Manifest(),
+                new ProfileEvents(),
                 // mixed modules (MVT's MIXED_MODULES order)
+                new IDStatusCache(),
+                new LocationdClients(),
+                new OSAnalyticsADDaily(),
                 new Datausage(),
                 new SafariHistory(),
                 new Sms());

@@ -124,7 +124,7 @@ public final class ConfigurationProfiles implements Module {
         if (profiles.isEmpty() && firstFailure != null) {
             throw firstFailure;
         }
-        ModuleResult.Builder out = ModuleResult.builder(DESCRIPTOR);
+        ModuleResult.Builder out = ctx.newResult(DESCRIPTOR);
         profiles.forEach(out::record);
         if (ctx.hasIndicators()) {
             for (Profile p : profiles) {

@@ -92,7 +92,7 @@ public final class ProfileEvents implements Module {
         if (read == 0 && firstFailure != null) {
             throw firstFailure;
         }
-        ModuleResult.Builder out = ModuleResult.builder(DESCRIPTOR);
+        ModuleResult.Builder out = ctx.newResult(DESCRIPTOR);
         events.forEach(out::record);
         for (Map<String, Object> e : events) {
             String ts = String.valueOf(e.get("timestamp"));

@@ -105,7 +105,7 @@ public final class IDStatusCache implements Module {
                     List.of(ArtifactPattern.of(DOMAIN, RELATIVE_PATH)),
                     "com.apple.identityservices.idstatuscache.plist"));
         }
-        ModuleResult.Builder out = ModuleResult.builder(DESCRIPTOR);
+        ModuleResult.Builder out = ctx.newResult(DESCRIPTOR);
         List<Entry> all = new ArrayList<>();
         Exception firstFailure = null;
         int read = 0;

@@ -104,7 +104,7 @@ public final class LocationdClients implements Module {
         if (read == 0 && firstFailure != null) {
             throw firstFailure;
         }
-        ModuleResult.Builder out = ModuleResult.builder(DESCRIPTOR);
+        ModuleResult.Builder out = ctx.newResult(DESCRIPTOR);
         all.forEach(out::record);
         if (ctx.hasIndicators()) {
             for (Map<String, Object> r : all) {

@@ -94,7 +94,7 @@ public final class OSAnalyticsADDaily implements Module {
         LOG.info("Found com.apple.osanalytics.addaily plist at path: {}", name);
         List<Usage> rows = read(PlistReader.readDict(ctx.source().localFile(ref), name), name);
 
-        ModuleResult.Builder out = ModuleResult.builder(DESCRIPTOR);
+        ModuleResult.Builder out = ctx.newResult(DESCRIPTOR);
         rows.forEach(out::record);
         if (ctx.hasIndicators()) {
             for (Usage u : rows) {
