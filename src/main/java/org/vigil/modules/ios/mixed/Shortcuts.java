@@ -107,15 +107,15 @@ public final class Shortcuts implements Module {
         }
         Set<String> cols = db.columns("ZSHORTCUT");
         for (String c : List.of("Z_PK", "ZNAME")) {
-            if (!cols.contains(c)) {
+            if (!cols.contains(c.toLowerCase(java.util.Locale.ROOT))) {
                 throw new UnsupportedSchemaException(name + ": no column " + c + " in table ZSHORTCUT");
             }
         }
-        String created = cols.contains("ZCREATIONDATE") ? "ZSHORTCUT.ZCREATIONDATE" : "NULL";
-        String modified = cols.contains("ZMODIFICATIONDATE") ? "ZSHORTCUT.ZMODIFICATIONDATE" : "NULL";
-        String description = cols.contains("ZACTIONSDESCRIPTION") ? "ZSHORTCUT.ZACTIONSDESCRIPTION" : "NULL";
+        String created = cols.contains("zcreationdate") ? "ZSHORTCUT.ZCREATIONDATE" : "NULL";
+        String modified = cols.contains("zmodificationdate") ? "ZSHORTCUT.ZMODIFICATIONDATE" : "NULL";
+        String description = cols.contains("zactionsdescription") ? "ZSHORTCUT.ZACTIONSDESCRIPTION" : "NULL";
         boolean actions = db.hasTable("ZSHORTCUTACTIONS")
-                && db.columns("ZSHORTCUTACTIONS").containsAll(List.of("ZSHORTCUT", "ZDATA"));
+                && db.columns("ZSHORTCUTACTIONS").containsAll(List.of("zshortcut", "zdata"));
         if (!actions) {
             LOG.info("{}: no ZSHORTCUTACTIONS table with ZSHORTCUT and ZDATA, reading shortcuts without actions", name);
         }
