@@ -51,6 +51,12 @@ import org.vigil.source.SourceKind;
  * plus HIGH "Found HTTP redirect between suspicious domains: SOURCE: ... -> ORIGIN: ... ->
  * DESTINATION: ..." (the redirect chain, as MVT logs it; Amnesty's 2021 Pegasus methodology).
  *
+ * <p>Unlike MVT: {@code lastSeen} / {@code mostRecentUserInteraction} stored as numbers (WebKit
+ * writes Unix seconds) are converted (MVT gave null); plain-string entries of the redirect and
+ * sub-frame lists are checked too (MVT read only dictionaries with {@code origin}/{@code domain});
+ * the results are keyed
+ * by the relative path in a backup too (MVT used the absolute path there).
+ *
  * <p><b>Timeline</b>: none.
  */
 public final class WebkitSessionResourceLog implements Module {
@@ -164,6 +170,11 @@ public final class WebkitSessionResourceLog implements Module {
         }
         if (v instanceof Instant i) {
             return Times.format(i);
+        }
+        if (v instanceof Number n) {
+            // WebKit writes these as Unix seconds (WallTime); MVT fails on numbers and gives null
+            String iso = Times.fromUnixSeconds(n);
+            return iso.isEmpty() ? null : iso;
         }
         LOG.error("{}: cannot convert date of Safari resource: {}", name, v);
         return null;
