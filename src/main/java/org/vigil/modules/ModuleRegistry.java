@@ -10,7 +10,12 @@ import org.vigil.modules.ios.mixed.IDStatusCache;
 import org.vigil.modules.ios.mixed.LocationdClients;
 import org.vigil.modules.ios.mixed.OSAnalyticsADDaily;
 import org.vigil.modules.ios.backup.Manifest;
+import org.vigil.modules.ios.mixed.Applications;
 import org.vigil.modules.ios.mixed.Datausage;
+import org.vigil.modules.ios.mixed.GlobalPreferences;
+import org.vigil.modules.ios.mixed.SafariBrowserState;
+import org.vigil.modules.ios.mixed.Shortcuts;
+import org.vigil.modules.ios.mixed.WebkitSessionResourceLog;
 import org.vigil.modules.ios.mixed.SafariHistory;
 import org.vigil.modules.ios.mixed.Sms;
 import org.vigil.source.SourceKind;
@@ -42,8 +47,13 @@ public final class ModuleRegistry {
                 new LocationdClients(),
                 new OSAnalyticsADDaily(),
                 new Datausage(),
+                new SafariBrowserState(),
                 new SafariHistory(),
-                new Sms());
+                new Sms(),
+                new WebkitSessionResourceLog(),
+                new Shortcuts(),
+                new Applications(),
+                new GlobalPreferences());
     }
 
     /** Modules that run on a source of this kind, in run order. */

@@ -56,7 +56,7 @@ class IosBackupEndToEndTest {
         assertThat(cov.get("sms").get("records").asInt()).isEqualTo(1);
         assertThat(cov.get("sms").get("timeline_events").asInt()).isEqualTo(2);
         for (String absent : List.of("safari_history", "configuration_profiles", "profile_events", "id_status_cache",
-                "locationd_clients", "os_analytics_ad_daily")) {
+                "locationd_clients", "os_analytics_ad_daily", "shortcuts", "webkit_session_resource_log")) {
             assertThat(cov.get(absent).get("status").asText()).as(absent).isEqualTo("not_present");
         }
         for (String m : List.of("backup_info", "manifest", "datausage", "sms")) {
@@ -66,14 +66,16 @@ class IosBackupEndToEndTest {
         JsonNode alerts = json(out.resolve("alerts.json"));
         List<String> levels = new ArrayList<>();
         alerts.forEach(a -> levels.add(a.get("module").asText() + ":" + a.get("level").asText()));
-        assertThat(levels).containsExactly("datausage:LOW", "sms:CRITICAL");
+        assertThat(levels).containsExactly("datausage:LOW", "sms:CRITICAL", "global_preferences:INFORMATIONAL");
         JsonNode sms = alerts.get(1);
         assertThat(sms.get("message").asText()).contains("badbadbad.example.org").contains("example.org");
         assertThat(sms.get("matched_indicator").get("value").asText()).isEqualTo("example.org");
         assertThat(sms.get("matched_indicator").get("type").asText()).isEqualTo("domains");
         assertThat(sms.get("matched_indicator").get("name").asText()).isEqualTo("TestMalware");
 
-        assertThat(Files.readAllLines(out.resolve("timeline.csv"))).hasSize(1 + 5881 + 60 + 2);
+        assertThat(cov.get("safari_browser_state").get("records").asInt()).isEqualTo(1);
+        assertThat(cov.get("global_preferences").get("records").asInt()).isEqualTo(16);
+        assertThat(Files.readAllLines(out.resolve("timeline.csv"))).hasSize(1 + 5881 + 60 + 2 + 1);
         JsonNode urls = json(out.resolve("urls.json"));
         assertThat(urls).hasSize(1);
         assertThat(urls.get(0).get("url").asText()).isEqualTo("https://badbadbad.example.org/");

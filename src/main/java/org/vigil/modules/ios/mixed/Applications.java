@@ -97,7 +97,7 @@ public final class Applications implements Module {
                     .orElseThrow(() -> new ArtifactNotFoundException("Info.plist not found"));
             apps.addAll(fromInfoPlist(PlistReader.readDict(info, "Info.plist")));
         }
-        ModuleResult.Builder out = ModuleResult.builder(DESCRIPTOR);
+        ModuleResult.Builder out = ctx.newResult(DESCRIPTOR);
         for (Map<String, Object> app : apps) {
             out.record(app);
             check(out, ctx.hasIndicators() ? ctx.indicators() : null, app.get(BUNDLE_ID), app.containsKey(BUNDLE_ID),
@@ -196,15 +196,23 @@ public final class Applications implements Module {
 
     @Override
     public List<Alert> recheck(JsonNode results, Indicators indicators) {
-        if (results == null || !results.isArray()) {
+        if (results == null || !results.isArray() || indicators.isEmpty()) {
             return List.of();
         }
+        // indicator checks only: the bundle id against process and app-id indicators
         ModuleResult.Builder out = ModuleResult.builder(DESCRIPTOR);
         for (JsonNode app : results) {
             JsonNode id = app.get(BUNDLE_ID);
-            JsonNode src = app.get("sourceApp");
-            check(out, indicators.isEmpty() ? null : indicators, id == null || id.isNull() ? null : id.asText(),
-                    id != null, src == null || src.isNull() ? null : src.asText(), src != null, app);
+            if (id == null || id.isNull()) {
+                continue;
+            }
+            String bundleId = id.asText();
+            Optional<IndicatorMatch> m = indicators.checkProcess(bundleId);
+            if (m.isEmpty()) {
+                m = indicators.checkAppId(bundleId);
+            }
+            m.ifPresent(match -> out.alert(Level.CRITICAL, "Malicious application " + bundleId + " identified",
+                    match, "", app));
         }
         return out.build().alerts();
     }

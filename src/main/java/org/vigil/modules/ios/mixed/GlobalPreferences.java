@@ -75,7 +75,7 @@ public final class GlobalPreferences implements Module {
                 ".GlobalPreferences.plist");
         LOG.info("Found Global Preference database at path: {}", ref.displayName());
         Map<String, Object> plist = PlistReader.readDict(ctx.source().localFile(ref), ref.displayName());
-        ModuleResult.Builder out = ModuleResult.builder(DESCRIPTOR);
+        ModuleResult.Builder out = ctx.newResult(DESCRIPTOR);
         for (Map.Entry<String, Object> e : plist.entrySet()) {
             Preference p = new Preference(e.getKey(), e.getValue());
             out.record(p);
@@ -124,19 +124,8 @@ public final class GlobalPreferences implements Module {
     /** No indicator checks: MVT's check re-derives the Lockdown Mode alert from the records. */
     @Override
     public List<Alert> recheck(JsonNode results, Indicators indicators) {
-        if (results == null || !results.isArray()) {
-            return List.of();
-        }
-        ModuleResult.Builder out = ModuleResult.builder(DESCRIPTOR);
-        for (JsonNode r : results) {
-            if (LOCKDOWN_KEY.equals(r.path("entry").asText(null))) {
-                JsonNode v = r.path("value");
-                boolean enabled = v.isBoolean() ? v.asBoolean()
-                        : v.isNumber() ? v.asDouble() != 0 : v.isTextual() ? !v.asText().isEmpty()
-                        : v.isContainerNode() && v.size() > 0;
-                lockdownAlert(out, enabled);
-            }
-        }
-        return out.build().alerts();
+        // no indicator applies to preferences; the Lockdown Mode rule is a heuristic, which
+        // check-iocs does not re-run
+        return List.of();
     }
 }

@@ -127,7 +127,7 @@ public final class SafariBrowserState implements Module {
     @Override
     public ModuleResult run(ModuleContext ctx) throws Exception {
         List<ArtifactRef> dbs = BackupArtifacts.requireAll(ctx.source(), PATTERNS, "Safari BrowserState.db");
-        ModuleResult.Builder out = ModuleResult.builder(DESCRIPTOR);
+        ModuleResult.Builder out = ctx.newResult(DESCRIPTOR);
         Exception firstFailure = null;
         int read = 0;
         int entries = 0;

@@ -81,7 +81,7 @@ public final class Shortcuts implements Module {
                 "Shortcuts.sqlite");
         String name = ref.displayName();
         LOG.info("Found Shortcuts database at path: {}", name);
-        ModuleResult.Builder out = ModuleResult.builder(DESCRIPTOR);
+        ModuleResult.Builder out = ctx.newResult(DESCRIPTOR);
         try (SqliteReader db = SqliteReader.open(ctx.source().localFile(ref), name)) {
             String sql = query(db, name);
             try (PreparedStatement ps = db.connection().prepareStatement(sql); ResultSet rs = ps.executeQuery()) {

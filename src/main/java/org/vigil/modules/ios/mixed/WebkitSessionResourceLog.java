@@ -126,7 +126,7 @@ public final class WebkitSessionResourceLog implements Module {
             Map<String, Object> plist = PlistReader.readDict(ctx.source().localFile(ref), ref.displayName());
             results.put(Support.mvtRelativePath(ctx.source(), ref), entries(plist, ref.displayName()));
         }
-        ModuleResult.Builder out = ModuleResult.builder(DESCRIPTOR);
+        ModuleResult.Builder out = ctx.newResult(DESCRIPTOR);
         out.objectResults(results);
         if (ctx.hasIndicators()) {
             for (List<Entry> entries : results.values()) {

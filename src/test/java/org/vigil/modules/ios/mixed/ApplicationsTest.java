@@ -156,6 +156,14 @@ class ApplicationsTest {
     }
 
     @Test
+    void recheckRunsIndicatorChecksOnly() throws Exception {
+        Indicators iocs = ioc(IndicatorType.APP_IDS, "com.other.app");
+        ModuleResult r = run(module, one("com.evil.app", "com.example.altstore"), iocs);
+        assertThat(r.alerts()).extracting(Alert::level).containsExactly(Level.MEDIUM); // sideload heuristic
+        assertThat(module.recheck(json(r.results()), iocs)).isEmpty();
+    }
+
+    @Test
     void noMatchingIndicator() throws Exception {
         ModuleResult r = run(module, one("com.example.app", "com.apple.AppStore"),
                 ioc(IndicatorType.PROCESSES, "com.evil.app"));
