@@ -12,6 +12,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -412,9 +413,9 @@ public final class InteractionC implements Module {
             return;
         }
         Map<String, List<Object>> candidates = new LinkedHashMap<>();
-        candidates.put("sender", java.util.Arrays.asList(entry.get("sender_identifier"), entry.get("custom_id")));
-        candidates.put("recipient", java.util.Arrays.asList(entry.get("recipient_identifier")));
-        candidates.put("domain", java.util.Arrays.asList(entry.get("domain_identifier")));
+        candidates.put("sender", Arrays.asList(entry.get("sender_identifier"), entry.get("custom_id")));
+        candidates.put("recipient", Arrays.asList(entry.get("recipient_identifier")));
+        candidates.put("domain", Arrays.asList(entry.get("domain_identifier")));
         candidates.forEach((prefix, values) -> {
             Resolved r = Resolved.NONE;
             for (Object v : values) {

@@ -10,7 +10,6 @@ import static org.vigil.modules.ios.mixed.Fixtures.sqlite;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
@@ -172,6 +171,20 @@ class WhatsappTest {
         assertThat(a.matchedIndicator().value()).isEqualTo("example.org");
         assertThat(a.event()).isSameAs(messages(r).get(1));
         assertThat(a.eventTime()).isEqualTo("2025-08-28 18:53:20.000000");
+    }
+
+    @Test
+    @Tag("needs-ioc-engine")
+    void mvtGeneratedIndicatorsGiveOneCriticalAlert() throws Exception {
+        Indicators.LoadResult loaded = Indicators.load(List.of(org.vigil.testing.SharedData.generatedIocs()));
+        assertThat(loaded.errors()).isEmpty();
+        ModuleResult r = run(module, Fixtures.sampleBackup(), loaded.indicators());
+        assertThat(r.alerts()).singleElement().satisfies(a -> {
+            assertThat(a.level()).isEqualTo(Level.CRITICAL);
+            assertThat(a.message()).isEqualTo("Found a known suspicious domain https://example.org/news matching"
+                    + " indicator \"example.org\" from \"TestMalware\"");
+            assertThat(a.matchedIndicator().value()).isEqualTo("example.org");
+        });
     }
 
     @Test
@@ -393,10 +406,5 @@ class WhatsappTest {
 
     private static void sqliteExec(Path db, String... statements) throws Exception {
         sqlite(db, statements);
-    }
-
-    @SuppressWarnings("unused")
-    private static List<Object> list(Object... values) {
-        return Arrays.asList(values);
     }
 }
