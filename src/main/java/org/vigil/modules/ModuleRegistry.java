@@ -11,7 +11,14 @@ import org.vigil.modules.ios.mixed.LocationdClients;
 import org.vigil.modules.ios.mixed.OSAnalyticsADDaily;
 import org.vigil.modules.ios.backup.Manifest;
 import org.vigil.modules.ios.mixed.Applications;
+import org.vigil.modules.ios.mixed.ChromeFavicon;
+import org.vigil.modules.ios.mixed.ChromeHistory;
 import org.vigil.modules.ios.mixed.Datausage;
+import org.vigil.modules.ios.mixed.FirefoxFavicon;
+import org.vigil.modules.ios.mixed.FirefoxHistory;
+import org.vigil.modules.ios.mixed.InteractionC;
+import org.vigil.modules.ios.mixed.Whatsapp;
+import org.vigil.modules.ios.mixed.WhatsappContacts;
 import org.vigil.modules.ios.mixed.GlobalPreferences;
 import org.vigil.modules.ios.mixed.SafariBrowserState;
 import org.vigil.modules.ios.mixed.Shortcuts;
@@ -43,7 +50,12 @@ public final class ModuleRegistry {
                 new Manifest(),
                 new ProfileEvents(),
                 // mixed modules (MVT's MIXED_MODULES order)
+                new ChromeFavicon(),
+                new ChromeHistory(),
+                new FirefoxFavicon(),
+                new FirefoxHistory(),
                 new IDStatusCache(),
+                new InteractionC(),
                 new LocationdClients(),
                 new OSAnalyticsADDaily(),
                 new Datausage(),
@@ -51,6 +63,8 @@ public final class ModuleRegistry {
                 new SafariHistory(),
                 new Sms(),
                 new WebkitSessionResourceLog(),
+                new Whatsapp(),
+                new WhatsappContacts(),
                 new Shortcuts(),
                 new Applications(),
                 new GlobalPreferences());
