@@ -47,9 +47,10 @@ import org.vigil.source.SourceKind;
  * {@code description} are required; other columns absent from an iOS version read as null.
  *
  * <p><b>Flags</b>: an organizer e-mail matching an e-mail indicator (CRITICAL); otherwise, always,
- * an event whose summary is exactly "Meeting" and description exactly "Notes" (HIGH: the calendar
- * invitation left by QuaDream's ENDOFDAYS iCloud-calendar exploit, from Citizen Lab's and
- * Microsoft's April 2023 reports on QuaDream, as in MVT).
+ * an event whose summary is exactly "Meeting" and description exactly "Notes" (HIGH). The heuristic
+ * is MVT's ("Potential Quadream exploit event"): QuaDream's ENDOFDAYS exploit, reported by Citizen
+ * Lab and Microsoft in April 2023, was delivered through iCloud calendar invitations; MVT gives no
+ * further source for the exact texts.
  *
  * <p><b>Timeline</b>: one row per non-empty date, the event being the date's name
  * ({@code start_date}, {@code end_date}, {@code last_modified}, {@code creation_date},

@@ -46,8 +46,9 @@ import org.vigil.source.SourceKind;
  * {@code filename} becomes "NULL". Columns {@code filename} and {@code is_outgoing} are required.
  *
  * <p><b>Flags</b>: a file name matching a file-name or file-path indicator (HIGH); always, a
- * received attachment whose path starts with {@code /var/tmp/} and ends with {@code -1} (MEDIUM:
- * the shape of the attachments left by NSO's FORCEDENTRY zero-click exploit chain, as in MVT).
+ * received attachment whose path starts with {@code /var/tmp/} and ends with {@code -1} (MEDIUM).
+ * The heuristic is MVT's (attachments written outside the Messages attachment store, as iMessage
+ * zero-click exploits have done); MVT gives no published source for the exact pattern.
  *
  * <p><b>Timeline</b>: {@code sms_attachment} at {@code isodate}: "SERVICE: Attachment 'NAME'
  * DIRECTION from PHONE with N bytes (is_sticker: S, has_user_info: B)".

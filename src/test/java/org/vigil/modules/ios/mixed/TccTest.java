@@ -114,6 +114,16 @@ class TccTest {
     }
 
     @Test
+    @Tag("needs-ioc-engine")
+    void iocSampleWithMvtsGeneratedStixFile() throws Exception {
+        Indicators iocs = Indicators.load(List.of(org.vigil.testing.SharedData.generatedIocs())).indicators();
+        ModuleResult r = run(module, Fixtures.sampleBackup(), iocs);
+        assertThat(r.alerts()).extracting(Alert::level).containsExactly(Level.CRITICAL);
+        assertThat(((Tcc.Access) r.alerts().get(0).event()).service()).isEqualTo("kTCCServiceLiverpool");
+        assertThat(r.alerts().get(0).matchedIndicator().name()).isEqualTo("TestMalware");
+    }
+
+    @Test
     void otherProcessesDoNotMatch() throws Exception {
         Indicators iocs = Indicators.builder().add(IndicatorType.PROCESSES, "Launcher", "TestMalware", "test.stix2")
                 .build();
