@@ -13,7 +13,13 @@ import org.vigil.modules.ios.backup.Manifest;
 import org.vigil.modules.ios.mixed.Applications;
 import org.vigil.modules.ios.mixed.ChromeFavicon;
 import org.vigil.modules.ios.mixed.ChromeHistory;
+import org.vigil.modules.ios.mixed.Calendar;
+import org.vigil.modules.ios.mixed.Calls;
+import org.vigil.modules.ios.mixed.Contacts;
 import org.vigil.modules.ios.mixed.Datausage;
+import org.vigil.modules.ios.mixed.SmsAttachments;
+import org.vigil.modules.ios.mixed.Tcc;
+import org.vigil.modules.ios.mixed.WebkitResourceLoadStatistics;
 import org.vigil.modules.ios.mixed.FirefoxFavicon;
 import org.vigil.modules.ios.mixed.FirefoxHistory;
 import org.vigil.modules.ios.mixed.InteractionC;
@@ -50,8 +56,10 @@ public final class ModuleRegistry {
                 new Manifest(),
                 new ProfileEvents(),
                 // mixed modules (MVT's MIXED_MODULES order)
+                new Calls(),
                 new ChromeFavicon(),
                 new ChromeHistory(),
+                new Contacts(),
                 new FirefoxFavicon(),
                 new FirefoxHistory(),
                 new IDStatusCache(),
@@ -61,12 +69,16 @@ public final class ModuleRegistry {
                 new Datausage(),
                 new SafariBrowserState(),
                 new SafariHistory(),
+                new Tcc(),
                 new Sms(),
+                new SmsAttachments(),
+                new WebkitResourceLoadStatistics(),
                 new WebkitSessionResourceLog(),
                 new Whatsapp(),
                 new WhatsappContacts(),
                 new Shortcuts(),
                 new Applications(),
+                new Calendar(),
                 new GlobalPreferences());
     }
 

@@ -46,39 +46,57 @@ class IosBackupEndToEndTest {
         assertThat(hashTree(backup)).isEqualTo(before);
 
         Map<String, JsonNode> cov = coverage(out);
-        assertThat(cov.keySet()).containsExactlyElementsOf(org.vigil.modules.ModuleRegistry.iosBackupModules().stream()
+        // MVT's order, interaction_c moved after whatsapp_contacts (its dependency), as MVT's topological sort does
+        assertThat(cov.keySet()).containsExactlyElementsOf(org.vigil.core.ModuleRunner.order(
+                org.vigil.modules.ModuleRegistry.iosBackupModules(), List.of()).stream()
                 .map(m -> m.descriptor().slug()).toList());
-        assertThat(cov.get("backup_info").get("records").asInt()).isEqualTo(18);
-        assertThat(cov.get("manifest").get("records").asInt()).isEqualTo(3721);
-        assertThat(cov.get("manifest").get("timeline_events").asInt()).isEqualTo(5881);
-        assertThat(cov.get("datausage").get("records").asInt()).isEqualTo(42);
-        assertThat(cov.get("datausage").get("timeline_events").asInt()).isEqualTo(60);
-        assertThat(cov.get("sms").get("records").asInt()).isEqualTo(1);
-        assertThat(cov.get("sms").get("timeline_events").asInt()).isEqualTo(2);
+        assertThat(List.copyOf(cov.keySet()).subList(21, 24))
+                .containsExactly("whatsapp", "whatsapp_contacts", "interaction_c");
+        // mvt-behaviour.md section 8: records per module
+        Map<String, Integer> records = Map.ofEntries(Map.entry("backup_info", 18), Map.entry("calendar", 1),
+                Map.entry("datausage", 42), Map.entry("global_preferences", 16), Map.entry("interaction_c", 3),
+                Map.entry("manifest", 3721), Map.entry("safari_browser_state", 1), Map.entry("sms", 1),
+                Map.entry("tcc", 11), Map.entry("webkit_resource_load_statistics", 2), Map.entry("whatsapp", 6),
+                Map.entry("whatsapp_contacts", 2));
+        records.forEach((m, n) -> {
+            assertThat(cov.get(m).get("status").asText()).as(m).isEqualTo("checked");
+            assertThat(cov.get(m).get("records").asInt()).as(m).isEqualTo(n);
+        });
+        // timeline rows per module (MVT: Manifest 5881, Datausage 60, TCC 11, Whatsapp 9, InteractionC 6,
+        // WhatsappContacts 5, Calendar 4, SMS 2, WebkitResourceLoadStatistics 2, SafariBrowserState 1)
+        Map<String, Integer> rows = Map.of("manifest", 5881, "datausage", 60, "tcc", 11, "whatsapp", 9,
+                "interaction_c", 6, "whatsapp_contacts", 5, "calendar", 4, "sms", 2,
+                "webkit_resource_load_statistics", 2, "safari_browser_state", 1);
+        rows.forEach((m, n) -> assertThat(cov.get(m).get("timeline_events").asInt()).as(m).isEqualTo(n));
+        // artifacts the sample lacks: listed in Manifest.db without content, or not there at all
         for (String absent : List.of("safari_history", "configuration_profiles", "profile_events", "id_status_cache",
-                "locationd_clients", "os_analytics_ad_daily", "shortcuts", "webkit_session_resource_log")) {
+                "locationd_clients", "os_analytics_ad_daily", "shortcuts", "webkit_session_resource_log", "calls",
+                "contacts", "chrome_favicon", "chrome_history", "firefox_favicon", "firefox_history")) {
             assertThat(cov.get(absent).get("status").asText()).as(absent).isEqualTo("not_present");
         }
-        for (String m : List.of("backup_info", "manifest", "datausage", "sms")) {
-            assertThat(cov.get(m).get("status").asText()).as(m).isEqualTo("checked");
-        }
+        // the sample's sms.db was trimmed: no attachment table
+        assertThat(cov.get("sms_attachments").get("status").asText()).isEqualTo("unreadable");
+        assertThat(cov.get("sms_attachments").get("reason").asText()).contains("no table attachment");
 
         JsonNode alerts = json(out.resolve("alerts.json"));
         List<String> levels = new ArrayList<>();
         alerts.forEach(a -> levels.add(a.get("module").asText() + ":" + a.get("level").asText()));
-        assertThat(levels).containsExactly("datausage:LOW", "sms:CRITICAL", "global_preferences:INFORMATIONAL");
-        JsonNode sms = alerts.get(1);
+        // section 8: datausage LOW, global_preferences INFO, sms, tcc and whatsapp CRITICAL (module order)
+        assertThat(levels).containsExactly("datausage:LOW", "tcc:CRITICAL", "sms:CRITICAL", "whatsapp:CRITICAL",
+                "global_preferences:INFORMATIONAL");
+        JsonNode sms = alerts.get(2);
         assertThat(sms.get("message").asText()).contains("badbadbad.example.org").contains("example.org");
         assertThat(sms.get("matched_indicator").get("value").asText()).isEqualTo("example.org");
         assertThat(sms.get("matched_indicator").get("type").asText()).isEqualTo("domains");
         assertThat(sms.get("matched_indicator").get("name").asText()).isEqualTo("TestMalware");
 
-        assertThat(cov.get("safari_browser_state").get("records").asInt()).isEqualTo(1);
-        assertThat(cov.get("global_preferences").get("records").asInt()).isEqualTo(16);
-        assertThat(Files.readAllLines(out.resolve("timeline.csv"))).hasSize(1 + 5881 + 60 + 2 + 1);
+        assertThat(Files.readAllLines(out.resolve("timeline.csv"))).hasSize(1 + 5981);
         JsonNode urls = json(out.resolve("urls.json"));
-        assertThat(urls).hasSize(1);
+        assertThat(urls).hasSize(2);
         assertThat(urls.get(0).get("url").asText()).isEqualTo("https://badbadbad.example.org/");
+        assertThat(urls.get(0).get("source").asText()).isEqualTo("sms");
+        assertThat(urls.get(1).get("url").asText()).isEqualTo("https://example.org/news");
+        assertThat(urls.get(1).get("source").asText()).isEqualTo("whatsapp");
         assertThat(json(out.resolve("backup_info.json")).get("Build Version").asText()).isEqualTo("18C66");
         for (String f : List.of("sms.json", "sms_detected.json", "datausage.json", "datausage_detected.json",
                 "manifest.json", "alerts_timeline.csv", "info.json", "command.log")) {
@@ -89,7 +107,7 @@ class IosBackupEndToEndTest {
         assertThat(info.get("ioc_files").get(0).asText()).isEqualTo(iocs.toString());
         assertThat(info.get("indicator_files").get(0).get("sha256").asText()).hasSize(64);
         assertThat(info.get("hashes").size()).isEqualTo(13); // Info.plist, Manifest.db and 11 content files
-        assertThat(r.out()).contains("CRITICAL 1").contains("not proof");
+        assertThat(r.out()).contains("CRITICAL 3").contains("not proof");
 
         // same inputs, same bytes
         Path out2 = tmp.resolve("out2");
@@ -119,10 +137,11 @@ class IosBackupEndToEndTest {
         Path re = out.resolve("check-iocs");
         assertThat(re.resolve("sms_detected.json")).exists();
         JsonNode alerts = json(re.resolve("alerts.json"));
-        assertThat(alerts).hasSize(1);
-        assertThat(alerts.get(0).get("level").asText()).isEqualTo("CRITICAL");
-        assertThat(alerts.get(0).get("module").asText()).isEqualTo("sms");
-        assertThat(r.out()).contains("produced 1 detection");
+        // MVT's check-iocs finds the same 3 indicator matches (section 8); heuristics are not re-run
+        List<String> found = new ArrayList<>();
+        alerts.forEach(a -> found.add(a.get("module").asText() + ":" + a.get("level").asText()));
+        assertThat(found).containsExactly("tcc:CRITICAL", "sms:CRITICAL", "whatsapp:CRITICAL");
+        assertThat(r.out()).contains("produced 3 detections");
     }
 
     @Test
