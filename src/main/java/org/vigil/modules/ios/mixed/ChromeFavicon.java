@@ -102,11 +102,11 @@ public final class ChromeFavicon implements Module {
             try (PreparedStatement ps = db.connection().prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     long ts = rs.getLong(3);
-                    Favicon f = new Favicon(SchemaGuard.string(rs.getObject(1)), SchemaGuard.string(rs.getObject(2)),
+                    Favicon f = new Favicon(Support.string(rs.getObject(1)), Support.string(rs.getObject(2)),
                             ts, Times.fromWebkit(ts));
                     out.record(f);
                     out.timeline(f.isodate(), "new_favicon",
-                            SchemaGuard.text(f.iconUrl()) + " from " + SchemaGuard.text(f.url()));
+                            Support.text(f.iconUrl()) + " from " + Support.text(f.url()));
                     if (ctx.hasIndicators()) {
                         check(ctx.indicators(), f.url(), f.iconUrl())
                                 .ifPresent(m -> out.alert(Level.CRITICAL, m, f.isodate(), f));
@@ -125,10 +125,10 @@ public final class ChromeFavicon implements Module {
      * that rows stream in MVT's order (by isodate; unknown times first; ties in mapping order).
      */
     static String query(SqliteReader db, String name) throws SQLException, UnsupportedSchemaException {
-        Set<String> mapping = SchemaGuard.requireColumns(db, name, "icon_mapping", "page_url", "icon_id");
-        Set<String> bitmaps = SchemaGuard.requireColumns(db, name, "favicon_bitmaps", "icon_id", "last_updated");
-        SchemaGuard.requireColumns(db, name, "favicons", "id", "url");
-        String requested = SchemaGuard.colOrNull(bitmaps, "favicon_bitmaps", "last_requested");
+        Set<String> mapping = Schema.requireColumns(db, name, "icon_mapping", "page_url", "icon_id");
+        Set<String> bitmaps = Schema.requireColumns(db, name, "favicon_bitmaps", "icon_id", "last_updated");
+        Schema.requireColumns(db, name, "favicons", "id", "url");
+        String requested = Schema.col(bitmaps, "favicon_bitmaps", "last_requested");
         String updated = "COALESCE(CAST(favicon_bitmaps.last_updated AS INTEGER), 0)";
         String ts = "(CASE WHEN " + updated + " != 0 THEN " + updated
                 + " ELSE COALESCE(CAST(" + requested + " AS INTEGER), 0) END)";

@@ -98,12 +98,12 @@ public final class ChromeHistory implements Module {
             try (PreparedStatement ps = db.connection().prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Object time = rs.getObject(4);
-                    Visit v = new Visit(rs.getObject(1), SchemaGuard.string(rs.getObject(2)), rs.getObject(3), time,
+                    Visit v = new Visit(rs.getObject(1), Support.string(rs.getObject(2)), rs.getObject(3), time,
                             time instanceof Number n ? Times.fromWebkit(n) : "", rs.getObject(5));
                     out.record(v);
-                    out.timeline(v.isodate(), "visit", SchemaGuard.text(v.id()) + " - " + SchemaGuard.text(v.url())
-                            + " (visit ID: " + SchemaGuard.text(v.visitId()) + ", redirect source: "
-                            + SchemaGuard.text(v.redirectSource()) + ")");
+                    out.timeline(v.isodate(), "visit", Support.text(v.id()) + " - " + Support.text(v.url())
+                            + " (visit ID: " + Support.text(v.visitId()) + ", redirect source: "
+                            + Support.text(v.redirectSource()) + ")");
                     if (ctx.hasIndicators() && v.url() != null) {
                         ctx.indicators().checkUrl(v.url())
                                 .ifPresent(m -> out.alert(Level.CRITICAL, m, v.isodate(), v));
@@ -119,10 +119,10 @@ public final class ChromeHistory implements Module {
 
     /** MVT's query over the columns present. */
     static String query(SqliteReader db, String name) throws SQLException, UnsupportedSchemaException {
-        SchemaGuard.requireColumns(db, name, "urls", "id", "url");
-        Set<String> visits = SchemaGuard.requireColumns(db, name, "visits", "id", "url", "visit_time");
+        Schema.requireColumns(db, name, "urls", "id", "url");
+        Set<String> visits = Schema.requireColumns(db, name, "visits", "id", "url", "visit_time");
         return "SELECT urls.id, urls.url, visits.id, visits.visit_time, "
-                + SchemaGuard.colOrNull(visits, "visits", "from_visit")
+                + Schema.col(visits, "visits", "from_visit")
                 + " FROM urls JOIN visits ON visits.url = urls.id ORDER BY visits.visit_time";
     }
 

@@ -212,19 +212,10 @@ public final class Datausage implements Module {
 
     /** MVT's query, over the columns present (absent optional columns read as NULL). */
     static String query(SqliteReader db, String name) throws SQLException, UnsupportedSchemaException {
-        for (String table : List.of("ZPROCESS", "ZLIVEUSAGE")) {
-            if (!db.hasTable(table)) {
-                throw new UnsupportedSchemaException(name + ": no table " + table);
-            }
-        }
-        Set<String> proc = db.columns("ZPROCESS");
-        Set<String> live = db.columns("ZLIVEUSAGE");
-        if (!proc.contains("z_pk")) {
-            throw new UnsupportedSchemaException(name + ": table ZPROCESS has no column Z_PK");
-        }
-        if (!live.contains("zhasprocess")) {
-            throw new UnsupportedSchemaException(name + ": table ZLIVEUSAGE has no column ZHASPROCESS");
-        }
+        Schema.requireTable(db, name, "ZPROCESS");
+        Schema.requireTable(db, name, "ZLIVEUSAGE");
+        Set<String> proc = Schema.requireColumns(db, name, "ZPROCESS", "Z_PK");
+        Set<String> live = Schema.requireColumns(db, name, "ZLIVEUSAGE", "ZHASPROCESS");
         if (!live.contains("zwifiin")) {
             LOG.debug("{}: no ZWIFIIN/ZWIFIOUT columns (recent iOS)", name);
         }

@@ -96,12 +96,12 @@ public final class FirefoxFavicon implements Module {
             try (PreparedStatement ps = db.connection().prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Object date = rs.getObject(6);
-                    Favicon f = new Favicon(rs.getObject(1), SchemaGuard.string(rs.getObject(2)), rs.getObject(3),
+                    Favicon f = new Favicon(rs.getObject(1), Support.string(rs.getObject(2)), rs.getObject(3),
                             rs.getObject(4), rs.getObject(5), date instanceof Number n ? Times.fromUnixSeconds(n) : "",
-                            rs.getObject(7), SchemaGuard.string(rs.getObject(8)));
+                            rs.getObject(7), Support.string(rs.getObject(8)));
                     out.record(f);
-                    out.timeline(f.isodate(), "firefox_history", "Firefox favicon " + SchemaGuard.text(f.url())
-                            + " when visiting " + SchemaGuard.text(f.historyUrl()));
+                    out.timeline(f.isodate(), "firefox_history", "Firefox favicon " + Support.text(f.url())
+                            + " when visiting " + Support.text(f.historyUrl()));
                     if (ctx.hasIndicators()) {
                         check(ctx.indicators(), f.url(), f.historyUrl())
                                 .ifPresent(m -> out.alert(Level.CRITICAL, m, f.isodate(), f));
@@ -117,13 +117,13 @@ public final class FirefoxFavicon implements Module {
 
     /** MVT's query over the columns present. */
     static String query(SqliteReader db, String name) throws SQLException, UnsupportedSchemaException {
-        Set<String> favicons = SchemaGuard.requireColumns(db, name, "favicons", "id", "url");
-        SchemaGuard.requireColumns(db, name, "favicon_sites", "faviconID", "siteID");
-        SchemaGuard.requireColumns(db, name, "history", "id", "url");
-        return "SELECT favicons.id, favicons.url, " + SchemaGuard.colOrNull(favicons, "favicons", "width") + ", "
-                + SchemaGuard.colOrNull(favicons, "favicons", "height") + ", "
-                + SchemaGuard.colOrNull(favicons, "favicons", "type") + ", "
-                + SchemaGuard.colOrNull(favicons, "favicons", "date") + ", history.id, history.url"
+        Set<String> favicons = Schema.requireColumns(db, name, "favicons", "id", "url");
+        Schema.requireColumns(db, name, "favicon_sites", "faviconID", "siteID");
+        Schema.requireColumns(db, name, "history", "id", "url");
+        return "SELECT favicons.id, favicons.url, " + Schema.col(favicons, "favicons", "width") + ", "
+                + Schema.col(favicons, "favicons", "height") + ", "
+                + Schema.col(favicons, "favicons", "type") + ", "
+                + Schema.col(favicons, "favicons", "date") + ", history.id, history.url"
                 + " FROM favicons INNER JOIN favicon_sites ON favicon_sites.faviconID = favicons.id"
                 + " INNER JOIN history ON favicon_sites.siteID = history.id";
     }

@@ -101,10 +101,10 @@ public final class FirefoxHistory implements Module {
                 while (rs.next()) {
                     Object seconds = rs.getObject(2);
                     Visit v = new Visit(rs.getObject(1), seconds instanceof Number n ? Times.fromUnixSeconds(n) : "",
-                            SchemaGuard.string(rs.getObject(3)), rs.getObject(4), rs.getObject(5), rs.getObject(6));
+                            Support.string(rs.getObject(3)), rs.getObject(4), rs.getObject(5), rs.getObject(6));
                     out.record(v);
-                    out.timeline(v.isodate(), "firefox_history", "Firefox visit with ID " + SchemaGuard.text(v.id())
-                            + " to URL: " + SchemaGuard.text(v.url()));
+                    out.timeline(v.isodate(), "firefox_history", "Firefox visit with ID " + Support.text(v.id())
+                            + " to URL: " + Support.text(v.url()));
                     if (ctx.hasIndicators() && v.url() != null) {
                         ctx.indicators().checkUrl(v.url())
                                 .ifPresent(m -> out.alert(Level.CRITICAL, m, v.isodate(), v));
@@ -123,12 +123,12 @@ public final class FirefoxHistory implements Module {
      * MVT (integer division for integer dates: whole seconds).
      */
     static String query(SqliteReader db, String name) throws SQLException, UnsupportedSchemaException {
-        Set<String> visits = SchemaGuard.requireColumns(db, name, "visits", "id", "siteID", "date");
-        Set<String> history = SchemaGuard.requireColumns(db, name, "history", "id", "url");
+        Set<String> visits = Schema.requireColumns(db, name, "visits", "id", "siteID", "date");
+        Set<String> history = Schema.requireColumns(db, name, "history", "id", "url");
         return "SELECT visits.id, visits.date/1000000, history.url, "
-                + SchemaGuard.colOrNull(history, "history", "title") + ", "
-                + SchemaGuard.colOrNull(visits, "visits", "is_local") + ", "
-                + SchemaGuard.colOrNull(visits, "visits", "type")
+                + Schema.col(history, "history", "title") + ", "
+                + Schema.col(visits, "visits", "is_local") + ", "
+                + Schema.col(visits, "visits", "type")
                 + " FROM visits, history WHERE visits.siteID = history.id";
     }
 

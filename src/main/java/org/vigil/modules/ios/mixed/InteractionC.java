@@ -309,7 +309,7 @@ public final class InteractionC implements Module {
         for (Map.Entry<String, List<String>> table : List.of(
                 Map.entry("ZINTERACTIONS", MINIMAL_COLUMNS.get("ZINTERACTIONS")),
                 Map.entry("ZCONTACTS", MINIMAL_COLUMNS.get("ZCONTACTS")))) {
-            SchemaGuard.requireColumns(db, name, table.getKey(), table.getValue().toArray(String[]::new));
+            Schema.requireColumns(db, name, table.getKey(), table.getValue().toArray(String[]::new));
         }
         throw new UnsupportedSchemaException(name + ": no supported interaction query ("
                 + (last == null ? "" : last.getMessage()) + ")");
@@ -349,11 +349,11 @@ public final class InteractionC implements Module {
                     givenName = c.givenName();
                     whatsappId = c.whatsappId();
                 } else if (o instanceof Map<?, ?> m) {
-                    lid = SchemaGuard.string(m.get("lid"));
-                    phone = SchemaGuard.string(m.get("phone_number"));
-                    fullName = SchemaGuard.string(m.get("full_name"));
-                    givenName = SchemaGuard.string(m.get("given_name"));
-                    whatsappId = SchemaGuard.string(m.get("whatsapp_id"));
+                    lid = Support.string(m.get("lid"));
+                    phone = Support.string(m.get("phone_number"));
+                    fullName = Support.string(m.get("full_name"));
+                    givenName = Support.string(m.get("given_name"));
+                    whatsappId = Support.string(m.get("whatsapp_id"));
                 } else {
                     continue;
                 }
@@ -373,10 +373,10 @@ public final class InteractionC implements Module {
 
         /** A WhatsApp identifier (LID, JID or +phone) as phone number and name. */
         Resolved resolve(Object raw) {
-            if (!SchemaGuard.truthy(raw)) {
+            if (!Support.truthy(raw)) {
                 return Resolved.NONE;
             }
-            String value = SchemaGuard.string(raw);
+            String value = Support.string(raw);
             if (value.endsWith("@lid")) {
                 return byLid.getOrDefault(value, Resolved.NONE);
             }
@@ -444,8 +444,8 @@ public final class InteractionC implements Module {
         Object name = firstTruthy(entry.get(prefix + "_display_name"), entry.get(prefix + "_resolved_name"));
         Object identifier = firstTruthy(entry.get(prefix + "_resolved_phone_number"), entry.get(prefix + "_identifier"));
         if (name != null && identifier != null) {
-            String nameText = SchemaGuard.text(name);
-            String idText = SchemaGuard.text(identifier);
+            String nameText = Support.text(name);
+            String idText = Support.text(identifier);
             String nameDigits = digits(nameText);
             // a display name that is only the formatted phone number adds nothing
             if (!nameDigits.isEmpty() && nameDigits.equals(digits(idText))) {
@@ -454,11 +454,11 @@ public final class InteractionC implements Module {
             return nameText + " (" + idText + ")";
         }
         Object either = name != null ? name : identifier;
-        return either == null ? null : SchemaGuard.text(either);
+        return either == null ? null : Support.text(either);
     }
 
     private static Object firstTruthy(Object a, Object b) {
-        return SchemaGuard.truthy(a) ? a : SchemaGuard.truthy(b) ? b : null;
+        return Support.truthy(a) ? a : Support.truthy(b) ? b : null;
     }
 
     static void timeline(ModuleResult.Builder out, Map<String, Object> entry) {
@@ -474,30 +474,30 @@ public final class InteractionC implements Module {
         if (recipient == null && "INCOMING".equals(direction)) {
             recipient = "local user";
         }
-        StringBuilder header = new StringBuilder("[").append(SchemaGuard.text(entry.get("bundle_id"))).append(']');
-        if (SchemaGuard.truthy(entry.get("account"))) {
-            header.append(' ').append(SchemaGuard.text(entry.get("account")));
+        StringBuilder header = new StringBuilder("[").append(Support.text(entry.get("bundle_id"))).append(']');
+        if (Support.truthy(entry.get("account"))) {
+            header.append(' ').append(Support.text(entry.get("account")));
         }
-        if (SchemaGuard.truthy(direction)) {
-            header.append(' ').append(SchemaGuard.text(direction));
+        if (Support.truthy(direction)) {
+            header.append(' ').append(Support.text(direction));
         }
         StringBuilder data = new StringBuilder(header).append(" from ").append(sender == null ? "unknown" : sender)
                 .append(" to ").append(recipient == null ? "unknown" : recipient);
-        if (SchemaGuard.truthy(entry.get("group_name"))) {
-            data.append(" (group: ").append(SchemaGuard.text(entry.get("group_name"))).append(')');
+        if (Support.truthy(entry.get("group_name"))) {
+            data.append(" (group: ").append(Support.text(entry.get("group_name"))).append(')');
         }
-        if (SchemaGuard.truthy(entry.get("content"))) {
-            data.append(": ").append(SchemaGuard.text(entry.get("content")));
+        if (Support.truthy(entry.get("content"))) {
+            data.append(": ").append(Support.text(entry.get("content")));
         }
         String text = data.toString();
 
         List<Object> seen = new ArrayList<>(2);
         for (String field : List.of("start_date", "end_date")) {
             Object ts = entry.get(field);
-            if (!SchemaGuard.truthy(ts) || seen.contains(ts)) {
+            if (!Support.truthy(ts) || seen.contains(ts)) {
                 continue;
             }
-            out.timeline(SchemaGuard.text(ts), field, text);
+            out.timeline(Support.text(ts), field, text);
             seen.add(ts);
         }
         creationEvent(out, entry, text);
@@ -505,8 +505,8 @@ public final class InteractionC implements Module {
         if (party != null) {
             CONTACT_EVENTS.forEach((field, template) -> {
                 Object ts = entry.get(field);
-                if (SchemaGuard.truthy(ts)) {
-                    out.timeline(SchemaGuard.text(ts), field, String.format(template, party));
+                if (Support.truthy(ts)) {
+                    out.timeline(Support.text(ts), field, String.format(template, party));
                 }
             });
         }
@@ -517,10 +517,10 @@ public final class InteractionC implements Module {
     /** The creation date, when it diverges from the start date by an hour or more (or stands alone). */
     private static void creationEvent(ModuleResult.Builder out, Map<String, Object> entry, String text) {
         Object creation = entry.get("interactions_creation_date");
-        if (!SchemaGuard.truthy(creation)) {
+        if (!Support.truthy(creation)) {
             return;
         }
-        String creationText = SchemaGuard.text(creation);
+        String creationText = Support.text(creation);
         LocalDateTime start = parse(entry.get("start_date"));
         LocalDateTime created = parse(creation);
         if (start == null || created == null) {

@@ -173,30 +173,16 @@ public final class SafariHistory implements Module {
     }
 
     static String query(SqliteReader db, String name) throws SQLException, UnsupportedSchemaException {
-        for (String table : List.of("history_items", "history_visits")) {
-            if (!db.hasTable(table)) {
-                throw new UnsupportedSchemaException(name + ": no table " + table);
-            }
-        }
-        Set<String> items = db.columns("history_items");
-        Set<String> visits = db.columns("history_visits");
-        requireColumns(name, "history_items", items, "id", "url");
-        requireColumns(name, "history_visits", visits, "id", "history_item", "visit_time");
+        Schema.requireTable(db, name, "history_items");
+        Schema.requireTable(db, name, "history_visits");
+        Schema.requireColumns(db, name, "history_items", "id", "url");
+        Set<String> visits = Schema.requireColumns(db, name, "history_visits", "id", "history_item", "visit_time");
         String source = visits.contains("redirect_source") ? "history_visits.redirect_source" : "NULL";
         String destination = visits.contains("redirect_destination") ? "history_visits.redirect_destination" : "NULL";
         return "SELECT history_items.id, history_items.url, history_visits.id, history_visits.visit_time, "
                 + source + ", " + destination
                 + " FROM history_items JOIN history_visits ON history_visits.history_item = history_items.id"
                 + " ORDER BY history_visits.visit_time, history_visits.id";
-    }
-
-    private static void requireColumns(String name, String table, Set<String> present, String... required)
-            throws UnsupportedSchemaException {
-        for (String c : required) {
-            if (!present.contains(c)) {
-                throw new UnsupportedSchemaException(name + ": table " + table + " has no column " + c);
-            }
-        }
     }
 
     /**

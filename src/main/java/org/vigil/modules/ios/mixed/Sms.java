@@ -125,9 +125,7 @@ public final class Sms implements Module {
 
     /** The query over the columns present; fails when there is no message table. */
     static String query(SqliteReader db, String name) throws SQLException, UnsupportedSchemaException {
-        if (!db.hasTable("message")) {
-            throw new UnsupportedSchemaException(name + ": no table message");
-        }
+        Schema.requireTable(db, name, "message");
         Set<String> messageCols = db.columns("message");
         boolean withHandle = db.hasTable("handle") && messageCols.contains("handle_id")
                 && db.columns("handle").contains("id");

@@ -2,6 +2,7 @@ package org.vigil.modules.ios.mixed;
 
 import org.vigil.io.PyFormat;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import org.vigil.core.CorruptArtifactException;
 import org.vigil.source.AcquisitionSource;
@@ -49,5 +50,53 @@ final class Support {
             return ref.id().substring(0, 2) + "/" + ref.id();
         }
         return ref.id();
+    }
+
+    /** Python's truthiness of a value read from SQLite or JSON. */
+    static boolean truthy(Object value) {
+        if (value == null) {
+            return false;
+        }
+        if (value instanceof String s) {
+            return !s.isEmpty();
+        }
+        if (value instanceof Number n) {
+            return n.doubleValue() != 0;
+        }
+        if (value instanceof Boolean b) {
+            return b;
+        }
+        if (value instanceof byte[] b) {
+            return b.length > 0;
+        }
+        if (value instanceof java.util.Collection<?> c) {
+            return !c.isEmpty();
+        }
+        return true;
+    }
+
+    /**
+     * A value as text in a timeline sentence: Python's {@code str()} ({@code None}, {@code 1.0}),
+     * bytes as MVT renders them in JSON.
+     */
+    static String text(Object value) {
+        if (value instanceof byte[] b) {
+            return PyFormat.bytes(b);
+        }
+        return PyFormat.str(value);
+    }
+
+    /** A string value: text as it is, bytes decoded as UTF-8, null as null, others as {@code str()}. */
+    static String string(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof String s) {
+            return s;
+        }
+        if (value instanceof byte[] b) {
+            return new String(b, StandardCharsets.UTF_8);
+        }
+        return PyFormat.str(value);
     }
 }

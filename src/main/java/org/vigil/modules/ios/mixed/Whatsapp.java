@@ -145,18 +145,18 @@ public final class Whatsapp implements Module {
 
     /** The message query over the tables present (media and data items are optional). */
     static String messageQuery(SqliteReader db, String name) throws SQLException, UnsupportedSchemaException {
-        SchemaGuard.requireColumns(db, name, "ZWAMESSAGE", "Z_PK");
-        Set<String> media = SchemaGuard.columnsIfPresent(db, "ZWAMEDIAITEM");
-        Set<String> data = SchemaGuard.columnsIfPresent(db, "ZWAMESSAGEDATAITEM");
+        Schema.requireColumns(db, name, "ZWAMESSAGE", "Z_PK");
+        Set<String> media = Schema.columnsIfPresent(db, "ZWAMEDIAITEM");
+        Set<String> data = Schema.columnsIfPresent(db, "ZWAMESSAGEDATAITEM");
         boolean joinMedia = media.contains("zmessage");
         boolean joinData = data.contains("zmessage");
         StringBuilder sql = new StringBuilder("SELECT ZWAMESSAGE.*");
         for (String c : List.of("ZAUTHORNAME", "ZMEDIAURL")) {
-            sql.append(", ").append(joinMedia ? SchemaGuard.colOrNull(media, "ZWAMEDIAITEM", c) : "NULL")
+            sql.append(", ").append(joinMedia ? Schema.col(media, "ZWAMEDIAITEM", c) : "NULL")
                     .append(" AS ").append(c);
         }
         for (String c : List.of("ZCONTENT1", "ZCONTENT2", "ZMATCHEDTEXT", "ZSUMMARY", "ZTITLE")) {
-            sql.append(", ").append(joinData ? SchemaGuard.colOrNull(data, "ZWAMESSAGEDATAITEM", c) : "NULL")
+            sql.append(", ").append(joinData ? Schema.col(data, "ZWAMESSAGEDATAITEM", c) : "NULL")
                     .append(" AS ").append(c);
         }
         sql.append(" FROM ZWAMESSAGE");
@@ -187,18 +187,18 @@ public final class Whatsapp implements Module {
                 Object date = message.get("ZMESSAGEDATE");
                 String isodate = date instanceof Number n ? Times.fromMac(n) : "";
                 message.put("isodate", isodate);
-                if (!SchemaGuard.truthy(message.get("ZTEXT"))) {
+                if (!Support.truthy(message.get("ZTEXT"))) {
                     message.put("ZTEXT", "");
                 }
                 List<String> links = links(message);
-                String text = SchemaGuard.string(message.get("ZTEXT"));
+                String text = Support.string(message.get("ZTEXT"));
                 if (!links.isEmpty() || text.strip().isEmpty()) {
                     message.put("links", links);
                 }
                 out.record(message);
                 count++;
                 String data = "'" + text.replace("\n", "\\n") + "' from "
-                        + (message.containsKey("ZFROMJID") ? SchemaGuard.text(message.get("ZFROMJID")) : "Unknown");
+                        + (message.containsKey("ZFROMJID") ? Support.text(message.get("ZFROMJID")) : "Unknown");
                 if (!links.isEmpty()) {
                     data += " - Embedded links: " + String.join(", ", links);
                 }
@@ -219,8 +219,8 @@ public final class Whatsapp implements Module {
         Set<String> found = new LinkedHashSet<>();
         for (String field : LINK_FIELDS) {
             Object value = message.get(field);
-            if (SchemaGuard.truthy(value)) {
-                for (String link : Sms.links(SchemaGuard.string(value))) {
+            if (Support.truthy(value)) {
+                for (String link : Sms.links(Support.string(value))) {
                     if (MEDIA_PREFIXES.stream().noneMatch(link::startsWith)) {
                         found.add(link);
                     }
@@ -275,9 +275,9 @@ public final class Whatsapp implements Module {
     private static int readLidPairs(SqliteReader db, ModuleResult.Builder out, Map<String, String> lidMap)
             throws SQLException {
         Set<String> cols = db.columns(LID_TABLE);
-        String sql = "SELECT " + SchemaGuard.colOrNull(cols, LID_TABLE, "ZLID") + ", "
-                + SchemaGuard.colOrNull(cols, LID_TABLE, "ZPHONENUMBER") + ", "
-                + SchemaGuard.colOrNull(cols, LID_TABLE, "ZTIMESTAMP") + " FROM " + LID_TABLE;
+        String sql = "SELECT " + Schema.col(cols, LID_TABLE, "ZLID") + ", "
+                + Schema.col(cols, LID_TABLE, "ZPHONENUMBER") + ", "
+                + Schema.col(cols, LID_TABLE, "ZTIMESTAMP") + " FROM " + LID_TABLE;
         int count = 0;
         try (PreparedStatement ps = db.connection().prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
@@ -293,11 +293,11 @@ public final class Whatsapp implements Module {
                 count++;
                 if (pair.get("pair_timestamp") != null) {
                     out.timeline((String) pair.get("pair_timestamp"), "lid_pair_recorded", "WhatsApp associated LID "
-                            + SchemaGuard.text(lid) + " with phone number " + SchemaGuard.text(phone));
+                            + Support.text(lid) + " with phone number " + Support.text(phone));
                 }
-                if (SchemaGuard.truthy(lid) && SchemaGuard.truthy(phone)) {
-                    String lidDigits = beforeAt(SchemaGuard.string(lid));
-                    String phoneDigits = stripLeadingPlus(beforeAt(SchemaGuard.string(phone)));
+                if (Support.truthy(lid) && Support.truthy(phone)) {
+                    String lidDigits = beforeAt(Support.string(lid));
+                    String phoneDigits = stripLeadingPlus(beforeAt(Support.string(phone)));
                     lidMap.put(lidDigits, phoneDigits);
                 }
             }
@@ -365,8 +365,8 @@ public final class Whatsapp implements Module {
                 }
                 session.put("record_type", "chat_session");
                 session.put("partner_resolved_phone_number", null);
-                String jid = SchemaGuard.truthy(session.get("contact_jid"))
-                        ? SchemaGuard.string(session.get("contact_jid")) : "";
+                String jid = Support.truthy(session.get("contact_jid"))
+                        ? Support.string(session.get("contact_jid")) : "";
                 if (jid.endsWith("@lid")) {
                     String phone = lidMap.get(beforeAt(jid));
                     if (phone != null && !phone.isEmpty()) {
@@ -376,7 +376,7 @@ public final class Whatsapp implements Module {
                 for (String field : List.of("last_message_date", "group_creation_date", "first_stored_message_date",
                         "last_stored_message_date")) {
                     Object v = session.get(field);
-                    session.put(field, SchemaGuard.truthy(v) ? macOrNull(v) : null);
+                    session.put(field, Support.truthy(v) ? macOrNull(v) : null);
                 }
                 out.record(session);
                 count++;
@@ -388,27 +388,27 @@ public final class Whatsapp implements Module {
 
     /** The chat query over the columns present; empty (with a warning) without a chat table. */
     static Optional<String> sessionQuery(SqliteReader db, String name) throws SQLException {
-        Set<String> chat = SchemaGuard.columnsIfPresent(db, "ZWACHATSESSION");
+        Set<String> chat = Schema.columnsIfPresent(db, "ZWACHATSESSION");
         if (!chat.contains("z_pk")) {
             LOG.warn("Unable to extract WhatsApp chat sessions: {}: no table ZWACHATSESSION", name);
             return Optional.empty();
         }
-        Set<String> group = SchemaGuard.columnsIfPresent(db, "ZWAGROUPINFO");
+        Set<String> group = Schema.columnsIfPresent(db, "ZWAGROUPINFO");
         Set<String> msg = db.columns("ZWAMESSAGE");
         boolean joinGroup = chat.contains("zgroupinfo") && group.contains("z_pk");
         boolean joinMessages = msg.contains("zchatsession");
-        String messageDate = joinMessages ? SchemaGuard.colOrNull(msg, "ZWAMESSAGE", "ZMESSAGEDATE") : "NULL";
+        String messageDate = joinMessages ? Schema.col(msg, "ZWAMESSAGE", "ZMESSAGEDATE") : "NULL";
         StringBuilder sql = new StringBuilder("SELECT ZWACHATSESSION.Z_PK AS session_pk, ")
-                .append(SchemaGuard.colOrNull(chat, "ZWACHATSESSION", "ZCONTACTJID")).append(" AS contact_jid, ")
-                .append(SchemaGuard.colOrNull(chat, "ZWACHATSESSION", "ZPARTNERNAME")).append(" AS partner_name, ")
-                .append(SchemaGuard.colOrNull(chat, "ZWACHATSESSION", "ZSESSIONTYPE")).append(" AS session_type, ")
-                .append(SchemaGuard.colOrNull(chat, "ZWACHATSESSION", "ZARCHIVED")).append(" AS archived, ")
-                .append(SchemaGuard.colOrNull(chat, "ZWACHATSESSION", "ZREMOVED")).append(" AS removed, ")
-                .append(SchemaGuard.colOrNull(chat, "ZWACHATSESSION", "ZMESSAGECOUNTER"))
+                .append(Schema.col(chat, "ZWACHATSESSION", "ZCONTACTJID")).append(" AS contact_jid, ")
+                .append(Schema.col(chat, "ZWACHATSESSION", "ZPARTNERNAME")).append(" AS partner_name, ")
+                .append(Schema.col(chat, "ZWACHATSESSION", "ZSESSIONTYPE")).append(" AS session_type, ")
+                .append(Schema.col(chat, "ZWACHATSESSION", "ZARCHIVED")).append(" AS archived, ")
+                .append(Schema.col(chat, "ZWACHATSESSION", "ZREMOVED")).append(" AS removed, ")
+                .append(Schema.col(chat, "ZWACHATSESSION", "ZMESSAGECOUNTER"))
                 .append(" AS message_counter, ")
-                .append(SchemaGuard.colOrNull(chat, "ZWACHATSESSION", "ZLASTMESSAGEDATE"))
+                .append(Schema.col(chat, "ZWACHATSESSION", "ZLASTMESSAGEDATE"))
                 .append(" AS last_message_date, ")
-                .append(joinGroup ? SchemaGuard.colOrNull(group, "ZWAGROUPINFO", "ZCREATIONDATE") : "NULL")
+                .append(joinGroup ? Schema.col(group, "ZWAGROUPINFO", "ZCREATIONDATE") : "NULL")
                 .append(" AS group_creation_date, ")
                 .append("MIN(").append(messageDate).append(") AS first_stored_message_date, ")
                 .append("MAX(").append(messageDate).append(") AS last_stored_message_date, ")
@@ -444,13 +444,13 @@ public final class Whatsapp implements Module {
 
     /** "WhatsApp chat with 'Name' (+phone)" or "WhatsApp group chat 'Name' (jid)". */
     static String describeChat(Map<String, Object> session) {
-        String jid = SchemaGuard.truthy(session.get("contact_jid")) ? SchemaGuard.string(session.get("contact_jid"))
+        String jid = Support.truthy(session.get("contact_jid")) ? Support.string(session.get("contact_jid"))
                 : "unknown";
         Object name = session.get("partner_name");
         Object resolved = session.get("partner_resolved_phone_number");
-        String identifier = SchemaGuard.truthy(resolved) ? SchemaGuard.string(resolved) : jid;
-        String label = SchemaGuard.truthy(name) ? "'" + SchemaGuard.text(name) + "' (" + identifier + ")" : identifier;
-        boolean group = jid.endsWith("@g.us") || SchemaGuard.truthy(session.get("group_creation_date"));
+        String identifier = Support.truthy(resolved) ? Support.string(resolved) : jid;
+        String label = Support.truthy(name) ? "'" + Support.text(name) + "' (" + identifier + ")" : identifier;
+        boolean group = jid.endsWith("@g.us") || Support.truthy(session.get("group_creation_date"));
         return (group ? "WhatsApp group chat " : "WhatsApp chat with ") + label;
     }
 
@@ -458,7 +458,7 @@ public final class Whatsapp implements Module {
 
     /** A Mac time as ISO, or null when it gives no date. */
     private static String macOrNull(Object value) {
-        if (!SchemaGuard.truthy(value) || !(value instanceof Number n)) {
+        if (!Support.truthy(value) || !(value instanceof Number n)) {
             return null;
         }
         String iso = Times.fromMac(n);

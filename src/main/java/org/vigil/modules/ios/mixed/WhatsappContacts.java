@@ -178,7 +178,7 @@ public final class WhatsappContacts implements Module {
         ModuleResult.Builder out = ctx.newResult(DESCRIPTOR);
         int withTimer = 0;
         try (SqliteReader db = SqliteReader.open(ctx.source().localFile(ref), name)) {
-            Set<String> present = SchemaGuard.requireColumns(db, name, TABLE, "Z_PK");
+            Set<String> present = Schema.requireColumns(db, name, TABLE, "Z_PK");
             Map<String, String> selected = new LinkedHashMap<>();
             CANDIDATES.forEach((field, columns) -> columns.stream()
                     .filter(c -> present.contains(c.toLowerCase(Locale.ROOT))).findFirst()
@@ -215,18 +215,18 @@ public final class WhatsappContacts implements Module {
     private static Contact contact(Object pk, Map<String, Object> row, boolean hasDuration) {
         Object duration = hasDuration ? row.get("disappearing_mode_duration") : null;
         return new Contact(pk,
-                SchemaGuard.string(row.get("whatsapp_id")),
-                SchemaGuard.string(row.get("lid")),
-                SchemaGuard.string(row.get("phone_number")),
-                SchemaGuard.string(row.get("localized_phone_number")),
-                SchemaGuard.string(row.get("full_name")),
-                SchemaGuard.string(row.get("given_name")),
-                SchemaGuard.string(row.get("last_name")),
-                SchemaGuard.string(row.get("user_name")),
-                SchemaGuard.string(row.get("business_name")),
-                SchemaGuard.string(row.get("about_text")),
-                SchemaGuard.string(row.get("about_emoji")),
-                SchemaGuard.string(row.get("notes")),
+                Support.string(row.get("whatsapp_id")),
+                Support.string(row.get("lid")),
+                Support.string(row.get("phone_number")),
+                Support.string(row.get("localized_phone_number")),
+                Support.string(row.get("full_name")),
+                Support.string(row.get("given_name")),
+                Support.string(row.get("last_name")),
+                Support.string(row.get("user_name")),
+                Support.string(row.get("business_name")),
+                Support.string(row.get("about_text")),
+                Support.string(row.get("about_emoji")),
+                Support.string(row.get("notes")),
                 duration,
                 date(row.get("disappearing_mode_timestamp")),
                 date(row.get("about_timestamp")),
@@ -234,7 +234,7 @@ public final class WhatsappContacts implements Module {
                 date(row.get("last_updated")),
                 row.get("phone_status"),
                 row.get("sync_policy"),
-                hasDuration ? SchemaGuard.truthy(duration) : null,
+                hasDuration ? Support.truthy(duration) : null,
                 hasDuration ? label(duration) : null);
     }
 
@@ -269,7 +269,7 @@ public final class WhatsappContacts implements Module {
         if (value instanceof Number n) {
             return n.doubleValue();
         }
-        String s = SchemaGuard.string(value);
+        String s = Support.string(value);
         if (s == null) {
             return null;
         }
@@ -284,7 +284,7 @@ public final class WhatsappContacts implements Module {
         String contact = c.describe();
         if (isSet(c.disappearingModeTimestamp())) {
             out.timeline(c.disappearingModeTimestamp(), "disappearing_mode_set",
-                    "WhatsApp disappearing messages timer set to '" + SchemaGuard.text(c.disappearingModeLabel())
+                    "WhatsApp disappearing messages timer set to '" + Support.text(c.disappearingModeLabel())
                             + "' for " + contact);
         }
         if (isSet(c.aboutTimestamp())) {
