@@ -205,6 +205,25 @@ class EncryptedBackupCommandTest {
     }
 
     @Test
+    void decryptBackupReportsATruncatedFileAndWritesTheOthers() throws Exception {
+        Path copy = tmp.resolve("copy");
+        BackupEncryptor.encrypt(plain, copy, BackupEncryptor.Params.fast(PASSWORD));
+        String id = org.vigil.source.iosbackup.IosBackupSource.fileId("HomeDomain", "Library/SMS/sms.db");
+        Path cipher = copy.resolve(id.substring(0, 2)).resolve(id);
+        byte[] all = Files.readAllBytes(cipher);
+        Files.write(cipher, java.util.Arrays.copyOf(all, all.length - 16 * 40));
+        Path dest = tmp.resolve("partial");
+        assertOneLineError(cli().run("ios", "decrypt-backup", "-p", PASSWORD, "-d", dest.toString(), copy.toString()),
+                ExitCodes.INPUT_CORRUPT, copy + ": 1 file could not be decrypted (first: HomeDomain/Library/SMS/sms.db"
+                        + " (fileID " + id + "): the backup holds "
+                        + (all.length - 640) + " encrypted bytes, fewer than the");
+        assertThat(dest.resolve(id.substring(0, 2)).resolve(id)).doesNotExist();
+        String safari = org.vigil.source.iosbackup.IosBackupSource.fileId("HomeDomain", "Library/Safari/History.db");
+        assertThat(Files.readAllBytes(dest.resolve(safari.substring(0, 2)).resolve(safari)))
+                .isEqualTo(Files.readAllBytes(plain.resolve(safari.substring(0, 2)).resolve(safari)));
+    }
+
+    @Test
     void decryptBackupRefusesADestinationInsideTheBackupOrNotEmpty() throws Exception {
         assertOneLineError(cli().run("ios", "decrypt-backup", "-p", PASSWORD, "-d", encrypted.resolve("out").toString(),
                 encrypted.toString()), ExitCodes.USAGE, "must not be inside the backup");

@@ -139,7 +139,9 @@ public final class BackupDecryptor {
                         bytes.addAndGet(writeOne(source, ref, stored.get(), blob, out));
                         files.incrementAndGet();
                     } catch (IOException | RuntimeException e) {
-                        failures.add(ref.displayName() + " (fileID " + ref.id() + "): " + e.getMessage());
+                        String msg = String.valueOf(e.getMessage());
+                        failures.add(msg.contains(ref.id()) ? msg
+                                : ref.displayName() + " (fileID " + ref.id() + "): " + e);
                     }
                     tick(done, total, progress);
                 });
@@ -178,7 +180,8 @@ public final class BackupDecryptor {
             long size = source.writePlain(ref, stored, blob, target);
             long written = Files.size(target);
             if (written != size || (ref.meta().size() >= 0 && written != ref.meta().size())) {
-                throw new IOException("wrote " + written + " bytes, Manifest.db records " + ref.meta().size());
+                throw new IOException(ref.displayName() + " (fileID " + ref.id() + "): wrote " + written
+                        + " bytes, Manifest.db records " + ref.meta().size());
             }
             return written;
         } catch (IOException | RuntimeException e) {

@@ -26,10 +26,20 @@ final class DecryptingContent implements IosBackupSource.Content {
     private final EncryptedBackup backup;
     private final Path workspace;
     private final Map<String, Path> decrypted = new ConcurrentHashMap<>();
+    /** Deletes the workspace if the JVM stops (e.g. Ctrl-C) before {@link #close()}. */
+    private final Thread onExit;
 
     private DecryptingContent(EncryptedBackup backup, Path workspace) {
         this.backup = backup;
         this.workspace = workspace;
+        this.onExit = new Thread(() -> {
+            try {
+                delete(workspace);
+            } catch (IOException e) {
+                LOG.warn("Could not delete the decrypted files in {}: {}", workspace, e.getMessage());
+            }
+        }, "vigil-delete-decrypted");
+        Runtime.getRuntime().addShutdownHook(onExit);
     }
 
     /** A content decrypter with a new private temporary folder. */
@@ -104,6 +114,16 @@ final class DecryptingContent implements IosBackupSource.Content {
     @Override
     public void close() throws IOException {
         decrypted.clear();
+        try {
+            Runtime.getRuntime().removeShutdownHook(onExit);
+        } catch (IllegalStateException e) {
+            // the JVM is already stopping: the hook deletes the folder
+        }
+        delete(workspace);
+        LOG.debug("deleted the decrypted files in {}", workspace);
+    }
+
+    private static void delete(Path workspace) throws IOException {
         if (!Files.exists(workspace)) {
             return;
         }
@@ -120,6 +140,5 @@ final class DecryptingContent implements IosBackupSource.Content {
                 return FileVisitResult.CONTINUE;
             }
         });
-        LOG.debug("deleted the decrypted files in {}", workspace);
     }
 }

@@ -146,6 +146,10 @@ public final class BackupEncryptor {
                     NSDictionary file = (NSDictionary) objects[1];
                     int cls = file.containsKey("ProtectionClass")
                             ? ((NSNumber) file.get("ProtectionClass")).intValue() : 3;
+                    if (!classKeys.containsKey(cls)) {
+                        cls = 3; // no such class key (e.g. 0 in hand-made blobs): as most files on iOS
+                        file.put("ProtectionClass", cls);
+                    }
                     byte[] fileKey = bytes(rnd, 32);
                     byte[] ek = concat(le(cls), AesKeyWrap.wrap(classKeys.get(cls), fileKey));
                     NSObject[] grown = new NSObject[objects.length + 2];
