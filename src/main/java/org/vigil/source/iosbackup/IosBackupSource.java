@@ -49,6 +49,10 @@ import org.vigil.source.SourceKind;
  * <p>Evidence is never written: {@code Manifest.db} is opened read-only and immutable by
  * {@link SqliteReader}. A fileID must be 40 lower-case hex characters and its file must resolve
  * inside the backup folder (no traversal, no symlink escape), else its content is refused.
+ *
+ * <p>Encrypted backups ({@link #openEncrypted}) are read in place: the decrypted Manifest.db and
+ * each file asked for are written to a private temporary folder deleted on {@link #close()};
+ * modules see the same plain files as from an unencrypted backup.
  */
 public final class IosBackupSource implements AcquisitionSource {
     private static final Logger LOG = LoggerFactory.getLogger(IosBackupSource.class);
@@ -439,12 +443,16 @@ public final class IosBackupSource implements AcquisitionSource {
     }
 
     @Override
-    public void close() throws IOException {
+    public void close() {
         try {
             manifest.close();
         } finally {
             if (content != null) {
-                content.close();
+                try {
+                    content.close();
+                } catch (IOException e) {
+                    LOG.warn("{}: could not delete the decrypted temporary files: {}", root, e.getMessage());
+                }
             }
         }
     }
