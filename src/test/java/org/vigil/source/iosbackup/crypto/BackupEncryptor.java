@@ -123,6 +123,20 @@ public final class BackupEncryptor {
         }
 
         Path work = Files.createTempDirectory("vigil-encryptor-");
+        try {
+            return encryptFiles(plain, out, p, rnd, classKeys, passcodeKey, manifestKey, work);
+        } finally {
+            try (var s = Files.list(work)) {
+                for (Path f : s.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(work);
+        }
+    }
+
+    private static Result encryptFiles(Path plain, Path out, Params p, Random rnd, Map<Integer, byte[]> classKeys,
+            byte[] passcodeKey, byte[] manifestKey, Path work) throws Exception {
         Path db = work.resolve("Manifest.db");
         Files.copy(plain.resolve("Manifest.db"), db);
         int encrypted = 0;
@@ -180,12 +194,6 @@ public final class BackupEncryptor {
         } else {
             Files.copy(db, out.resolve("Manifest.db"));
         }
-        try (var s = Files.list(work)) {
-            for (Path f : s.toList()) {
-                Files.delete(f);
-            }
-        }
-        Files.delete(work);
         return new Result(passcodeKey, classKeys, encrypted);
     }
 
