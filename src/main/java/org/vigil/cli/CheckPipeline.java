@@ -37,6 +37,7 @@ import org.vigil.core.model.ResultSink;
 import org.vigil.core.model.RunSink;
 import org.vigil.report.StreamingOutput;
 import org.vigil.source.AcquisitionSource;
+import org.vigil.source.BackupCredentials;
 import org.vigil.source.SourceDetector;
 import org.vigil.source.SourceKind;
 
@@ -64,11 +65,17 @@ final class CheckPipeline {
     private final Clock clock;
     private final PrintWriter out;
     private final UserEnvironment env;
+    private final PasswordPrompt prompt;
 
     CheckPipeline(Clock clock, PrintWriter out, UserEnvironment env) {
+        this(clock, out, env, PasswordPrompt.none());
+    }
+
+    CheckPipeline(Clock clock, PrintWriter out, UserEnvironment env, PasswordPrompt prompt) {
         this.clock = clock;
         this.out = out;
         this.env = env;
+        this.prompt = prompt;
     }
 
     /** Runs the check; returns the result, or throws a CliException with a one-line message. */
@@ -108,15 +115,15 @@ final class CheckPipeline {
         console.line("Vigil " + VigilVersion.get() + " - checking " + input);
         console.line("Indicators: " + loaded.describe());
 
-        try (AcquisitionSource source = openSource(input)) {
+        try (AcquisitionSource source = openSource(input, o)) {
             if (!req.kinds().isEmpty() && !req.kinds().contains(source.kind())) {
                 throw new CliException(ExitCodes.INPUT_NOT_FOUND, input + ": this is a " + source.kind().label()
                         + ", not what `vigil " + req.command() + "` reads (try `vigil check`)");
             }
             console.line("Acquisition: " + source.kind().label() + " at " + source.root());
             if (source.kind() == SourceKind.IOS_BACKUP_ENCRYPTED) {
-                throw new CliException(ExitCodes.ENCRYPTED, input + ": the backup is encrypted; checking"
-                        + " encrypted backups needs their password (not supported in this version)");
+                console.line("Password accepted: files are decrypted as needed into a private temporary folder,"
+                        + " deleted at the end");
             }
             List<Module> modules;
             try {
@@ -173,9 +180,16 @@ final class CheckPipeline {
         }
     }
 
-    private static AcquisitionSource openSource(Path input) throws CliException {
+    private AcquisitionSource openSource(Path input, CommonOptions o) throws CliException {
         try {
-            return SourceDetector.standard().open(input);
+            SourceDetector detector = SourceDetector.standard();
+            BackupCredentials credentials = null;
+            if (detector.detect(input) == SourceKind.IOS_BACKUP_ENCRYPTED) {
+                credentials = BackupPasswords.require(o.password, o.keyFile, env, prompt, input);
+            } else if (o.password != null || o.keyFile != null) {
+                LOG.warn("{} is not encrypted: the password or key given is not used", input);
+            }
+            return detector.open(input, credentials);
         } catch (EncryptedSourceException e) {
             throw new CliException(ExitCodes.ENCRYPTED, e.getMessage(), e);
         } catch (WrongPasswordException e) {

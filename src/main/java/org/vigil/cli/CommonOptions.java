@@ -33,6 +33,17 @@ final class CommonOptions {
     @Option(names = {"-f", "--fast"}, description = "Skip slow whole-acquisition searches.")
     boolean fast;
 
+    @Option(names = {"-p", "--password"}, paramLabel = "PASSWORD",
+            description = "Password of an encrypted backup. Safer: the VIGIL_BACKUP_PASSWORD variable or the"
+                    + " prompt (asked without echo when a terminal is attached), since a password on the"
+                    + " command line is visible to other users of this machine.")
+    String password;
+
+    @Option(names = "--key-file", paramLabel = "FILE",
+            description = "Key of an encrypted backup (64 hex characters, from `vigil ios extract-key -k"
+                    + " FILE`): skips the slow key derivation.")
+    Path keyFile;
+
     @Option(names = {"-v", "--verbose"}, description = "Show debug messages on the console.")
     boolean verbose;
 

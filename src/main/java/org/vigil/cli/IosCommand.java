@@ -12,7 +12,7 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code vigil ios ...}: the iOS commands, named as MVT's. */
 @Command(name = "ios", mixinStandardHelpOptions = true, description = "iOS acquisitions.",
-        subcommands = {IosCommand.CheckBackup.class})
+        subcommands = {IosCommand.CheckBackup.class, IosDecryptBackupCommand.class, IosExtractKeyCommand.class})
 final class IosCommand implements Runnable {
     @ParentCommand
     VigilCommand root;
@@ -28,7 +28,8 @@ final class IosCommand implements Runnable {
     /** {@code vigil ios check-backup PATH}. */
     @Command(name = "check-backup", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
             description = {"Check an iTunes/Finder backup folder (or the folder holding one backup).",
-                "Encrypted backups are recognised; checking them needs their password."})
+                "Encrypted backups are read in place: give --password, --key-file FILE or",
+                "VIGIL_BACKUP_PASSWORD, or type the password when asked."})
     static final class CheckBackup implements Callable<Integer> {
         @ParentCommand
         IosCommand ios;

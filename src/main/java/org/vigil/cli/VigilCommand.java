@@ -30,11 +30,21 @@ public final class VigilCommand implements Runnable {
 
     private final UserEnvironment env;
     private final Clock clock;
+    private final PasswordPrompt prompt;
 
     /** A root command for this user environment and clock. */
     public VigilCommand(UserEnvironment env, Clock clock) {
+        this(env, clock, PasswordPrompt.system());
+    }
+
+    VigilCommand(UserEnvironment env, Clock clock, PasswordPrompt prompt) {
         this.env = Objects.requireNonNull(env, "env");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.prompt = Objects.requireNonNull(prompt, "prompt");
+    }
+
+    PasswordPrompt prompt() {
+        return prompt;
     }
 
     @Override
@@ -61,7 +71,7 @@ public final class VigilCommand implements Runnable {
     /** Runs a check command, turning failures into a one-line error and an exit code. */
     int runCheck(String command, Path input, Set<SourceKind> kinds, CommonOptions options) {
         try {
-            new CheckPipeline(clock, out(), env).run(new CheckPipeline.Request(command, input, kinds, options));
+            new CheckPipeline(clock, out(), env, prompt).run(new CheckPipeline.Request(command, input, kinds, options));
             return ExitCodes.OK;
         } catch (CliException e) {
             return fail(e);
@@ -77,7 +87,12 @@ public final class VigilCommand implements Runnable {
 
     /** A configured command line (used by {@link Main} and tests). */
     public static CommandLine commandLine(UserEnvironment env, Clock clock) {
-        CommandLine cl = new CommandLine(new VigilCommand(env, clock));
+        return commandLine(env, clock, PasswordPrompt.system());
+    }
+
+    /** A configured command line asking for passwords with {@code prompt}. */
+    static CommandLine commandLine(UserEnvironment env, Clock clock, PasswordPrompt prompt) {
+        CommandLine cl = new CommandLine(new VigilCommand(env, clock, prompt));
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             commandLine.getErr().println("vigil: internal error: " + ex);
             commandLine.getErr().flush();

@@ -30,6 +30,15 @@ public final class SourceDetector {
 
         /** Opens the acquisition at {@code path}, detected as {@code kind}. */
         AcquisitionSource open(Path path, SourceKind kind) throws VigilException, IOException;
+
+        /**
+         * Opens the acquisition with credentials for an encrypted one (null: none). By default the
+         * credentials are ignored.
+         */
+        default AcquisitionSource open(Path path, SourceKind kind, BackupCredentials credentials)
+                throws VigilException, IOException {
+            return open(path, kind);
+        }
     }
 
     private final List<Probe> probes;
@@ -65,6 +74,18 @@ public final class SourceDetector {
         return d.probe().open(path, d.kind());
     }
 
+    /**
+     * Opens the acquisition at {@code path}, unlocking it with {@code credentials} when it is
+     * encrypted (null: no credentials, as {@link #open(Path)}).
+     *
+     * @throws org.vigil.core.WrongPasswordException when the credentials are wrong
+     * @throws EncryptedSourceException when it is encrypted and no credentials were given
+     */
+    public AcquisitionSource open(Path path, BackupCredentials credentials) throws VigilException, IOException {
+        Detected d = detectWith(path);
+        return d.probe().open(path, d.kind(), credentials);
+    }
+
     private record Detected(Probe probe, SourceKind kind) {}
 
     private Detected detectWith(Path path) throws VigilException, IOException {
@@ -97,6 +118,15 @@ public final class SourceDetector {
 
         @Override
         public AcquisitionSource open(Path path, SourceKind kind) throws VigilException, IOException {
+            return IosBackupSource.open(path);
+        }
+
+        @Override
+        public AcquisitionSource open(Path path, SourceKind kind, BackupCredentials credentials)
+                throws VigilException, IOException {
+            if (kind == SourceKind.IOS_BACKUP_ENCRYPTED && credentials != null) {
+                return IosBackupSource.openEncrypted(path, credentials);
+            }
             return IosBackupSource.open(path);
         }
     }

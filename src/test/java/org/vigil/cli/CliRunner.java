@@ -16,20 +16,27 @@ final class CliRunner {
     record Result(int exitCode, String out, String err) {}
 
     private final UserEnvironment env;
+    private final PasswordPrompt prompt;
 
     CliRunner(Path home) {
         this(home, Map.of("VIGIL_DATA_DIR", home.resolve("data").toString()));
     }
 
     CliRunner(Path home, Map<String, String> vars) {
+        this(home, vars, PasswordPrompt.none());
+    }
+
+    /** A runner whose password prompt is {@code prompt} (the default never asks: no terminal). */
+    CliRunner(Path home, Map<String, String> vars, PasswordPrompt prompt) {
         this.env = new UserEnvironment(vars, home, "Linux");
+        this.prompt = prompt;
     }
 
     Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cl = VigilCommand.commandLine(env,
-                Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC));
+                Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC), prompt);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         int code = cl.execute(args);

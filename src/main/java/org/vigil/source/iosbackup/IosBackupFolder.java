@@ -100,7 +100,9 @@ public final class IosBackupFolder {
     /**
      * Why the backup at {@code root} is encrypted, or empty when it is not: {@code Manifest.plist}
      * says {@code IsEncrypted}, or {@code Manifest.db} is not SQLite while {@code Manifest.plist}
-     * holds a {@code BackupKeyBag}. An unreadable {@code Manifest.plist} is logged and ignored.
+     * holds a {@code BackupKeyBag}. A folder whose Manifest.plist says {@code IsEncrypted} and has a
+     * {@code ManifestKey} but whose Manifest.db is plain SQLite is a decrypted copy (as written by
+     * {@code decrypt-backup}), not encrypted. An unreadable {@code Manifest.plist} is logged and ignored.
      */
     public static Optional<String> encryptionReason(Path root) throws IOException {
         Path plist = root.resolve(IosBackupSource.MANIFEST_PLIST);
@@ -115,10 +117,17 @@ public final class IosBackupFolder {
             return Optional.empty();
         }
         Object flag = manifest.get("IsEncrypted");
+        Path db = root.resolve(IosBackupSource.MANIFEST_DB);
         if (Boolean.TRUE.equals(flag) || (flag instanceof Number n && n.longValue() != 0)) {
+            if (manifest.get("ManifestKey") instanceof byte[] && Files.isRegularFile(db) && isSqlite(db)) {
+                // iOS >= 10.2 encrypts Manifest.db whenever it has a ManifestKey: a plain one means a
+                // decrypted copy (vigil/mvt decrypt-backup keep the original Manifest.plist)
+                LOG.info("{}: Manifest.plist says encrypted but Manifest.db is plain SQLite: reading it as a"
+                        + " decrypted copy", root);
+                return Optional.empty();
+            }
             return Optional.of("Manifest.plist: IsEncrypted is true");
         }
-        Path db = root.resolve(IosBackupSource.MANIFEST_DB);
         if (manifest.containsKey("BackupKeyBag") && Files.isRegularFile(db) && !isSqlite(db)) {
             return Optional.of("Manifest.db is not an SQLite database and Manifest.plist holds a BackupKeyBag");
         }

@@ -31,6 +31,8 @@ import org.vigil.io.PlistReader;
 import org.vigil.io.SqliteReader;
 import org.vigil.io.Times;
 import org.vigil.source.AcquisitionSource;
+import org.vigil.source.BackupCredentials;
+import org.vigil.source.iosbackup.crypto.EncryptedBackup;
 import org.vigil.source.ArtifactPattern;
 import org.vigil.source.ArtifactRef;
 import org.vigil.source.DeviceInfo;
@@ -47,6 +49,10 @@ import org.vigil.source.SourceKind;
  * <p>Evidence is never written: {@code Manifest.db} is opened read-only and immutable by
  * {@link SqliteReader}. A fileID must be 40 lower-case hex characters and its file must resolve
  * inside the backup folder (no traversal, no symlink escape), else its content is refused.
+ *
+ * <p>Encrypted backups ({@link #openEncrypted}) are read in place: the decrypted Manifest.db and
+ * each file asked for are written to a private temporary folder deleted on {@link #close()};
+ * modules see the same plain files as from an unencrypted backup.
  */
 public final class IosBackupSource implements AcquisitionSource {
     private static final Logger LOG = LoggerFactory.getLogger(IosBackupSource.class);
@@ -71,13 +77,38 @@ public final class IosBackupSource implements AcquisitionSource {
     private final SqliteReader manifest;
     private final DeviceInfo deviceInfo;
     private final long entryCount;
+    /** How stored files become plain files: null for a plain backup. */
+    private final Content content;
+    /** The plain Manifest.db when it is not the backup's own (decrypted copy), else null. */
+    private final Path plainManifest;
 
-    private IosBackupSource(Path root, Path realRoot, SqliteReader manifest, DeviceInfo deviceInfo, long entryCount) {
+    /**
+     * Turns a stored backup file into its plain content (decryption), and owns the private files
+     * that takes. Package-private: modules never see it.
+     */
+    interface Content extends AutoCloseable {
+        /**
+         * A local plain file for {@code ref}, whose stored (evidence) file is {@code stored} and
+         * whose Manifest.db metadata blob is {@code blob} (may be null).
+         */
+        Path plainFile(ArtifactRef ref, Path stored, byte[] blob) throws IOException;
+
+        /** Writes the plain content of {@code ref} to {@code target} (created); returns its size. */
+        long writePlain(ArtifactRef ref, Path stored, byte[] blob, Path target) throws IOException;
+
+        @Override
+        void close() throws IOException;
+    }
+
+    private IosBackupSource(Path root, Path realRoot, SqliteReader manifest, DeviceInfo deviceInfo, long entryCount,
+            Content content, Path plainManifest) {
         this.root = root;
         this.realRoot = realRoot;
         this.manifest = manifest;
         this.deviceInfo = deviceInfo;
         this.entryCount = entryCount;
+        this.content = content;
+        this.plainManifest = plainManifest;
     }
 
     /**
@@ -102,14 +133,54 @@ public final class IosBackupSource implements AcquisitionSource {
                     + "): give the backup password (--password) to decrypt it");
         }
         Path realRoot = root.toRealPath();
-        Path db = fileUnder(root, realRoot, MANIFEST_DB).orElseThrow(() -> new CorruptArtifactException(
+        Path db = manifestDb(root, realRoot);
+        return build(root, realRoot, db, db.toString(), null, null);
+    }
+
+    /**
+     * Opens the encrypted backup at {@code path} (or in its only backup sub-folder) with its
+     * password or derived key. Only the Manifest.db is decrypted at once, into a private temporary
+     * folder; each file is decrypted there when first asked for, and the folder is deleted by
+     * {@link #close()}. The source's kind is {@link SourceKind#IOS_BACKUP_ENCRYPTED}; otherwise it
+     * behaves as a plain backup ({@link #rootFile rootFile("Manifest.db")} is the decrypted copy).
+     *
+     * @throws org.vigil.core.WrongPasswordException when the password or key is wrong
+     * @throws CorruptArtifactException when the keybag, ManifestKey or Manifest.db is unreadable
+     */
+    public static IosBackupSource openEncrypted(Path path, BackupCredentials credentials) throws VigilException,
+            IOException {
+        Path root = IosBackupFolder.resolve(path);
+        Path realRoot = root.toRealPath();
+        Path db = manifestDb(root, realRoot);
+        EncryptedBackup backup = EncryptedBackup.unlock(root, credentials);
+        DecryptingContent content = DecryptingContent.create(backup);
+        try {
+            Path plain = db;
+            if (backup.manifestEncrypted()) {
+                plain = content.workspace().resolve(MANIFEST_DB);
+                backup.decryptManifest(db, plain);
+            }
+            return build(root, realRoot, plain, db + " (decrypted)", content, backup.manifestEncrypted() ? plain : null);
+        } catch (VigilException | IOException | RuntimeException e) {
+            content.close();
+            throw e;
+        }
+    }
+
+    private static Path manifestDb(Path root, Path realRoot) throws CorruptArtifactException {
+        return fileUnder(root, realRoot, MANIFEST_DB).orElseThrow(() -> new CorruptArtifactException(
                 root.resolve(MANIFEST_DB) + ": missing; the backup has no file list (incomplete copy?)"));
-        SqliteReader reader = SqliteReader.open(db, db.toString());
+    }
+
+    private static IosBackupSource build(Path root, Path realRoot, Path db, String dbName, Content content,
+            Path plainManifest) throws VigilException, IOException {
+        SqliteReader reader = SqliteReader.open(db, dbName);
         try {
             long count = checkManifest(reader, db);
             DeviceInfo info = readDeviceInfo(root, fileUnder(root, realRoot, INFO_PLIST));
-            LOG.info("Opened iTunes backup {} ({} Manifest entries)", root, count);
-            return new IosBackupSource(root, realRoot, reader, info, count);
+            LOG.info("Opened {}iTunes backup {} ({} Manifest entries)", content == null ? "" : "encrypted ", root,
+                    count);
+            return new IosBackupSource(root, realRoot, reader, info, count, content, plainManifest);
         } catch (VigilException | IOException | RuntimeException e) {
             reader.close();
             throw e;
@@ -170,7 +241,7 @@ public final class IosBackupSource implements AcquisitionSource {
 
     @Override
     public SourceKind kind() {
-        return SourceKind.IOS_BACKUP;
+        return content == null ? SourceKind.IOS_BACKUP : SourceKind.IOS_BACKUP_ENCRYPTED;
     }
 
     @Override
@@ -236,6 +307,16 @@ public final class IosBackupSource implements AcquisitionSource {
     }
 
     private void query(String sql, List<String> params, Consumer<ArtifactRef> consumer) throws IOException {
+        queryRows(sql, params, (ref, blob) -> consumer.accept(ref));
+    }
+
+    /** Calls {@code consumer} with every Manifest row and its metadata blob (may be null), in a stable order. */
+    void forEachRow(java.util.function.BiConsumer<ArtifactRef, byte[]> consumer) throws IOException {
+        queryRows(COLUMNS + ORDER, List.of(), consumer);
+    }
+
+    private void queryRows(String sql, List<String> params, java.util.function.BiConsumer<ArtifactRef, byte[]> consumer)
+            throws IOException {
         int undecodable = 0;
         try (PreparedStatement ps = manifest.connection().prepareStatement(sql)) {
             for (int i = 0; i < params.size(); i++) {
@@ -254,7 +335,8 @@ public final class IosBackupSource implements AcquisitionSource {
                             LOG.debug("{}", e.getMessage());
                         }
                     }
-                    consumer.accept(new ArtifactRef(id == null ? "" : id, rs.getString(2), rs.getString(3), meta));
+                    consumer.accept(new ArtifactRef(id == null ? "" : id, rs.getString(2), rs.getString(3), meta),
+                            blob);
                 }
             }
         } catch (SQLException e) {
@@ -276,7 +358,7 @@ public final class IosBackupSource implements AcquisitionSource {
     }
 
     /** The content file of a reference when it exists inside the backup; IOException when refused. */
-    private Optional<Path> contentPath(ArtifactRef ref) throws IOException {
+    Optional<Path> contentPath(ArtifactRef ref) throws IOException {
         String id = ref.id();
         if (!isValidFileId(id)) {
             throw new IOException(ref.displayName() + ": refusing fileID \"" + id
@@ -301,12 +383,33 @@ public final class IosBackupSource implements AcquisitionSource {
 
     @Override
     public Path localFile(ArtifactRef ref) throws IOException {
-        return contentPath(ref).orElseThrow(() -> new NoSuchFileException(
+        Path stored = contentPath(ref).orElseThrow(() -> new NoSuchFileException(
                 ref.displayName() + " (fileID " + ref.id() + ") has no content in the backup " + root));
+        return content == null ? stored : content.plainFile(ref, stored, fileBlob(ref.id()));
+    }
+
+    /** Writes the plain content of {@code ref} (decrypted if need be) to {@code target}; returns its size. */
+    long writePlain(ArtifactRef ref, Path stored, byte[] blob, Path target) throws IOException {
+        if (content == null) {
+            Files.copy(stored, target);
+            return Files.size(target);
+        }
+        return content.writePlain(ref, stored, blob, target);
+    }
+
+    /** The Manifest.db metadata blob of a fileID, or null. */
+    private byte[] fileBlob(String id) throws IOException {
+        byte[][] found = new byte[1][];
+        queryRows(COLUMNS + " WHERE fileID = ?", List.of(id),
+                (ref, blob) -> found[0] = blob);
+        return found[0];
     }
 
     @Override
     public Optional<Path> rootFile(String relativePath) {
+        if (plainManifest != null && MANIFEST_DB.equals(relativePath)) {
+            return Optional.of(plainManifest);
+        }
         return fileUnder(root, realRoot, relativePath);
     }
 
@@ -341,7 +444,17 @@ public final class IosBackupSource implements AcquisitionSource {
 
     @Override
     public void close() {
-        manifest.close();
+        try {
+            manifest.close();
+        } finally {
+            if (content != null) {
+                try {
+                    content.close();
+                } catch (IOException e) {
+                    LOG.warn("{}: could not delete the decrypted temporary files: {}", root, e.getMessage());
+                }
+            }
+        }
     }
 
     private static String oneLine(String s) {

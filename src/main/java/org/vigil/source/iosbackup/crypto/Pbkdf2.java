@@ -1,0 +1,75 @@
+package org.vigil.source.iosbackup.crypto;
+
+import java.security.InvalidKeyException;
+import java.security.NoSuchAlgorithmException;
+import javax.crypto.Mac;
+import javax.crypto.ShortBufferException;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * PBKDF2 (RFC 8018 section 5.2) over the JDK's HMAC ({@link Mac}). The JDK's own
+ * {@code PBKDF2WithHmac*} key factories take the password as characters, but iOS's second stage
+ * uses the 32 raw bytes of the first stage as the password, so the construction is written here
+ * on top of {@code Mac}; the MAC instance is keyed once and reused for every iteration.
+ */
+final class Pbkdf2 {
+    private Pbkdf2() {}
+
+    /** PBKDF2-HMAC-SHA1. */
+    static byte[] sha1(byte[] password, byte[] salt, long iterations, int length) {
+        return derive("HmacSHA1", password, salt, iterations, length);
+    }
+
+    /** PBKDF2-HMAC-SHA256. */
+    static byte[] sha256(byte[] password, byte[] salt, long iterations, int length) {
+        return derive("HmacSHA256", password, salt, iterations, length);
+    }
+
+    static byte[] derive(String algorithm, byte[] password, byte[] salt, long iterations, int length) {
+        if (iterations < 1 || length < 1) {
+            throw new IllegalArgumentException("PBKDF2 needs at least one iteration and one byte of output");
+        }
+        try {
+            Mac mac = Mac.getInstance(algorithm);
+            // HMAC accepts any key length, including empty: SecretKeySpec refuses an empty array
+            mac.init(password.length == 0 ? new EmptyKey(algorithm) : new SecretKeySpec(password, algorithm));
+            int h = mac.getMacLength();
+            byte[] out = new byte[length];
+            byte[] u = new byte[h];
+            byte[] t = new byte[h];
+            int blocks = (length + h - 1) / h;
+            for (int block = 1; block <= blocks; block++) {
+                mac.update(salt);
+                mac.update(new byte[] {(byte) (block >>> 24), (byte) (block >>> 16), (byte) (block >>> 8),
+                    (byte) block});
+                mac.doFinal(u, 0);
+                System.arraycopy(u, 0, t, 0, h);
+                for (long i = 1; i < iterations; i++) {
+                    mac.update(u);
+                    mac.doFinal(u, 0);
+                    for (int j = 0; j < h; j++) {
+                        t[j] ^= u[j];
+                    }
+                }
+                int off = (block - 1) * h;
+                System.arraycopy(t, 0, out, off, Math.min(h, length - off));
+            }
+            return out;
+        } catch (NoSuchAlgorithmException | InvalidKeyException | ShortBufferException e) {
+            throw new IllegalStateException("PBKDF2 with " + algorithm + " is not available in this JDK", e);
+        }
+    }
+
+    /** A zero-length HMAC key. */
+    private record EmptyKey(String getAlgorithm) implements javax.crypto.SecretKey {
+        @Override
+        public String getFormat() {
+            return "RAW";
+        }
+
+        @Override
+        public byte[] getEncoded() {
+            return new byte[0];
+        }
+    }
+}
