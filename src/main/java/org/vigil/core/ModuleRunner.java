@@ -186,6 +186,15 @@ public final class ModuleRunner {
                 | WrongPasswordException e) {
             LOG.warn("Module {}: unreadable: {}", d.slug(), e.getMessage(), e);
             return failed(d, ModuleStatus.UNREADABLE, e.getMessage());
+        } catch (java.io.UncheckedIOException e) {
+            // raised by the run's output sink: a problem writing results, not reading evidence
+            LOG.error("Module {} failed: {}", d.slug(), e.toString(), e);
+            return failed(d, ModuleStatus.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage());
+        } catch (java.io.IOException e) {
+            // the artifact could not be read (truncated, undecryptable, vanished): not a bug
+            Throwable cause = e.getCause() instanceof VigilException v ? v : e;
+            LOG.warn("Module {}: unreadable: {}", d.slug(), cause.getMessage(), e);
+            return failed(d, ModuleStatus.UNREADABLE, cause.getMessage());
         } catch (Exception | StackOverflowError | OutOfMemoryError e) {
             LOG.error("Module {} failed: {}", d.slug(), e.toString(), e);
             return failed(d, ModuleStatus.FAILED, e.getClass().getSimpleName() + ": " + e.getMessage());

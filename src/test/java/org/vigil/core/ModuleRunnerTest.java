@@ -90,6 +90,10 @@ class ModuleRunnerTest {
                 new TestModule("bug", List.of(), (d, c) -> {
                     throw new IllegalStateException("boom");
                 }),
+                new TestModule("io", List.of(), (d, c) -> {
+                    throw new java.io.IOException("sms.db: cannot decrypt",
+                            new CorruptArtifactException("sms.db: ciphertext shorter than its size"));
+                }),
                 new TestModule("good", List.of(), (d, c) -> ModuleResult.builder(d).record("r")
                         .alert(Level.LOW, "weak", "2020-01-01 00:00:00.000000", "r")
                         .timeline("2020-01-01 00:00:00.000000", "e", "x")
@@ -105,11 +109,13 @@ class ModuleRunnerTest {
                 });
         List<ModuleOutcome> out = runner.run(modules);
         assertThat(out).extracting(ModuleOutcome::status).containsExactly(ModuleStatus.NOT_PRESENT,
-                ModuleStatus.UNREADABLE, ModuleStatus.UNREADABLE, ModuleStatus.FAILED, ModuleStatus.CHECKED);
+                ModuleStatus.UNREADABLE, ModuleStatus.UNREADABLE, ModuleStatus.FAILED, ModuleStatus.UNREADABLE,
+                ModuleStatus.CHECKED);
+        assertThat(out.get(4).reason()).isEqualTo("sms.db: ciphertext shorter than its size");
         assertThat(out.get(0).reason()).isEqualTo("sms.db not in backup");
         assertThat(out.get(2).reason()).isEqualTo("x.db: no table message");
         assertThat(out.get(3).reason()).isEqualTo("IllegalStateException: boom");
-        ModuleOutcome good = out.get(4);
+        ModuleOutcome good = out.get(5);
         assertThat(good.recordCount()).isEqualTo(1);
         assertThat(good.alerts()).singleElement().satisfies(a -> {
             assertThat(a.module()).isEqualTo("good");
@@ -117,7 +123,7 @@ class ModuleRunnerTest {
         });
         assertThat(good.timeline()).hasSize(1); // duplicates dropped
         assertThat(good.timeline().get(0).plugin()).isEqualTo("P_good");
-        assertThat(started).containsExactly("1/5 missing", "2/5 corrupt", "3/5 schema", "4/5 bug", "5/5 good");
+        assertThat(started).containsExactly("1/6 missing", "2/6 corrupt", "3/6 schema", "4/6 bug", "5/6 io", "6/6 good");
     }
 
     @Test
