@@ -43,7 +43,7 @@ final class Console implements ModuleRunner.Listener {
         }
         StringBuilder sb = new StringBuilder();
         String counter = total > 0 ? String.format("[%" + String.valueOf(total).length() + "d/%d] ", ++done, total) : "";
-        sb.append(String.format("  %s%-28s %-12s", counter, o.slug(), o.status().jsonName()));
+        sb.append(String.format("  %s%-32s %-12s", counter, o.slug(), o.status().jsonName()));
         if (o.status() == ModuleStatus.CHECKED) {
             sb.append(String.format("%7d record%s", o.recordCount(), o.recordCount() == 1 ? " " : "s"));
             if (!o.alerts().isEmpty()) {

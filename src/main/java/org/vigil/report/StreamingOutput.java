@@ -39,7 +39,8 @@ public final class StreamingOutput implements RunSink, AutoCloseable {
     private final TimelineSpool spool;
     private final ObjectMapper mapper = MvtJson.mapper().disable(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
     private final List<Path> written = java.util.Collections.synchronizedList(new ArrayList<>());
-    private final Writer writer = new Writer();
+    private final Writer recordWriter = new Writer("vigil-record-writer");
+    private final Writer timelineWriter = new Writer("vigil-timeline-writer");
 
     /** Streams into {@code dir} (created if needed). */
     public StreamingOutput(Path dir) throws IOException {
@@ -59,8 +60,12 @@ public final class StreamingOutput implements RunSink, AutoCloseable {
 
     @Override
     public ResultSink open(String slug, String pluginName) {
-        spool.beginModule();
-        return new ModuleSink(dir.resolve(slug + ".json"));
+        Path file = dir.resolve(slug + ".json");
+        timelineWriter.call(() -> {
+            spool.beginModule(); // on the thread that owns the spool
+            return 0L;
+        }, file);
+        return new ModuleSink(file);
     }
 
     /**
@@ -91,7 +96,8 @@ public final class StreamingOutput implements RunSink, AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        writer.close();
+        recordWriter.close();
+        timelineWriter.close();
         spool.close();
         try (Stream<Path> s = Files.walk(spoolDir)) {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
@@ -101,15 +107,17 @@ public final class StreamingOutput implements RunSink, AutoCloseable {
     }
 
     /**
-     * One module's stream. Records and rows are handed, in batches, to a writer thread that
-     * serialises them and spools the timeline, so that reading the evidence (the module's thread)
-     * and writing the outputs overlap. Order is kept: one writer, first in first out.
+     * One module's stream. Records and timeline rows are handed, in batches, to two writer
+     * threads (one serialises records, one spools the timeline), so that reading the evidence
+     * (the module's thread) and writing the outputs overlap. Each writer keeps the order it was
+     * given.
      */
     private final class ModuleSink implements ResultSink {
         private static final int BATCH = 512;
         private final Path file;
         private JsonGenerator gen;
-        private List<Object> batch = new ArrayList<>(BATCH);
+        private List<Object> records = new ArrayList<>(BATCH);
+        private List<TimelineEvent> rows = new ArrayList<>(BATCH);
 
         ModuleSink(Path file) {
             this.file = file;
@@ -117,64 +125,78 @@ public final class StreamingOutput implements RunSink, AutoCloseable {
 
         @Override
         public void record(Object record) {
-            add(record);
+            records.add(record);
+            if (records.size() >= BATCH) {
+                List<Object> full = records;
+                records = new ArrayList<>(BATCH);
+                recordWriter.submit(() -> writeRecords(full));
+            }
         }
 
         @Override
         public void timeline(TimelineEvent event) {
-            add(event);
-        }
-
-        private void add(Object item) {
-            batch.add(item);
-            if (batch.size() >= BATCH) {
-                List<Object> full = batch;
-                batch = new ArrayList<>(BATCH);
-                writer.submit(() -> write(full));
+            rows.add(event);
+            if (rows.size() >= BATCH) {
+                List<TimelineEvent> full = rows;
+                rows = new ArrayList<>(BATCH);
+                timelineWriter.submit(() -> spool(full));
             }
         }
 
-        /** On the writer thread. */
-        private void write(List<Object> items) throws IOException {
+        /** On the record writer's thread. */
+        private void writeRecords(List<Object> items) throws IOException {
             for (Object item : items) {
-                if (item instanceof TimelineEvent e) {
-                    spool.add(e);
-                } else {
-                    if (gen == null) {
-                        gen = mapper.getFactory().createGenerator(
-                                new BufferedOutputStream(Files.newOutputStream(file), 1 << 16), JsonEncoding.UTF8);
-                        gen.setPrettyPrinter(MvtJson.prettyPrinter());
-                        gen.writeStartArray();
-                    }
-                    mapper.writeValue(gen, item);
+                if (gen == null) {
+                    gen = mapper.getFactory().createGenerator(
+                            new BufferedOutputStream(Files.newOutputStream(file), 1 << 16), JsonEncoding.UTF8);
+                    gen.setPrettyPrinter(MvtJson.prettyPrinter());
+                    gen.writeStartArray();
                 }
+                mapper.writeValue(gen, item);
+            }
+        }
+
+        /** On the timeline writer's thread. */
+        private void spool(List<TimelineEvent> items) throws IOException {
+            for (TimelineEvent e : items) {
+                spool.add(e);
             }
         }
 
         @Override
         public long finish() {
-            List<Object> last = batch;
-            batch = new ArrayList<>(BATCH);
-            return writer.call(() -> {
-                write(last);
+            List<Object> lastRecords = records;
+            List<TimelineEvent> lastRows = rows;
+            records = new ArrayList<>(BATCH);
+            rows = new ArrayList<>(BATCH);
+            recordWriter.call(() -> {
+                writeRecords(lastRecords);
                 if (gen != null) {
                     gen.writeEndArray();
                     gen.close();
                     written.add(file);
                 }
+                return 0L;
+            }, file);
+            return timelineWriter.call(() -> {
+                spool(lastRows);
                 return spool.moduleRows();
             }, file);
         }
 
         @Override
         public void abort() {
-            batch = new ArrayList<>(BATCH);
-            writer.call(() -> {
-                spool.discardModule();
+            records = new ArrayList<>(BATCH);
+            rows = new ArrayList<>(BATCH);
+            recordWriter.call(() -> {
                 if (gen != null) {
                     gen.close();
                     Files.deleteIfExists(file);
                 }
+                return 0L;
+            }, file);
+            timelineWriter.call(() -> {
+                spool.discardModule();
                 return 0L;
             }, file);
         }
@@ -198,8 +220,8 @@ public final class StreamingOutput implements RunSink, AutoCloseable {
         private final Thread thread;
         private volatile Throwable failure;
 
-        Writer() {
-            thread = new Thread(this::loop, "vigil-output-writer");
+        Writer(String name) {
+            thread = new Thread(this::loop, name);
             thread.setDaemon(true);
             thread.start();
         }
