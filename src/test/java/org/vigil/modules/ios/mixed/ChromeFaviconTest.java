@@ -152,7 +152,8 @@ class ChromeFaviconTest {
 
     @Test
     void sampleListsTheDatabaseWithoutItsContent() throws Exception {
-        assertThatThrownBy(() -> run(module, Fixtures.sampleBackup())).isInstanceOf(ArtifactNotFoundException.class)
+        FakeSource sample = Fixtures.sampleBackup(); // skips the test when ../shared is absent
+        assertThatThrownBy(() -> run(module, sample)).isInstanceOf(ArtifactNotFoundException.class)
                 .hasMessage(NAME + ": listed in Manifest.db but not in the backup");
     }
 

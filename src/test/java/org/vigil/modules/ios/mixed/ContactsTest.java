@@ -77,8 +77,9 @@ class ContactsTest {
     }
 
     @Test
-    void sampleListsTheDatabaseWithoutItsContent() {
-        assertThatThrownBy(() -> run(module, Fixtures.sampleBackup())).isInstanceOf(ArtifactNotFoundException.class)
+    void sampleListsTheDatabaseWithoutItsContent() throws Exception {
+        FakeSource sample = Fixtures.sampleBackup(); // skips the test when ../shared is absent
+        assertThatThrownBy(() -> run(module, sample)).isInstanceOf(ArtifactNotFoundException.class)
                 .hasMessage(NAME + ": listed in Manifest.db but not in the backup");
     }
 

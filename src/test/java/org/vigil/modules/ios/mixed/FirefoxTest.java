@@ -197,7 +197,8 @@ class FirefoxTest {
     @Test
     void sampleListsTheDatabaseWithoutItsContent() throws Exception {
         for (Module m : new Module[] {history, favicon}) {
-            assertThatThrownBy(() -> run(m, Fixtures.sampleBackup())).isInstanceOf(ArtifactNotFoundException.class)
+            FakeSource sample = Fixtures.sampleBackup(); // skips the test when ../shared is absent
+            assertThatThrownBy(() -> run(m, sample)).isInstanceOf(ArtifactNotFoundException.class)
                     .hasMessage(NAME + ": listed in Manifest.db but not in the backup");
         }
     }

@@ -86,8 +86,9 @@ class ShortcutsTest {
     }
 
     @Test
-    void sampleIsNotInTheRealBackup() {
-        assertThatThrownBy(() -> run(module, Fixtures.sampleBackup()))
+    void sampleIsNotInTheRealBackup() throws Exception {
+        FakeSource sample = Fixtures.sampleBackup(); // skips the test when ../shared is absent
+        assertThatThrownBy(() -> run(module, sample))
                 .isInstanceOf(ArtifactNotFoundException.class)
                 .hasMessage(NAME + ": " + BackupArtifacts.LISTED_BUT_ABSENT);
     }
