@@ -13,9 +13,9 @@ work="${BENCH_DIR:-target/bench-encrypted}/media-$media"
 mkdir -p "$work"
 
 echo "== building"
-mvn -B -q -o -DskipTests package >/dev/null
-mvn -B -q -o test-compile >/dev/null
-mvn -B -q -o dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" -Dmdep.includeScope=test >/dev/null
+mvn -B -q -DskipTests package >/dev/null
+mvn -B -q test-compile >/dev/null
+mvn -B -q dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" -Dmdep.includeScope=test >/dev/null
 cp="target/test-classes:target/classes:$(cat "$work/cp.txt")"
 
 if [ ! -f "$work/backup.key" ]; then
@@ -25,7 +25,7 @@ if [ ! -f "$work/backup.key" ]; then
 fi
 du -sh "$work/encrypted" | awk '{print "encrypted backup size: " $1}'
 
-secs() { local s e; s=$(date +%s.%N); "$@" > "$work/last.log" 2>&1 || { cat "$work/last.log"; exit 1; }; e=$(date +%s.%N); echo "$e - $s" | bc; }
+secs() { local s e; s=$(date +%s.%N); "$@" > "$work/last.log" 2>&1 || { cat "$work/last.log"; exit 1; }; e=$(date +%s.%N); awk -v s="$s" -v e="$e" 'BEGIN { printf "%.2f\n", e - s }'; }
 
 echo "== extract-key (password -> key: the derivation)"
 t_key=$(secs ./vigil ios extract-key -p "bench password" "$work/encrypted")
@@ -42,5 +42,5 @@ printf "extract-key (derivation + unlock):   %6.2f s\n" "$t_key"
 printf "check-backup in place:               %6.2f s\n" "$t_inplace"
 printf "decrypt-backup:                      %6.2f s\n" "$t_decrypt"
 printf "check-backup on the decrypted copy:  %6.2f s\n" "$t_copy"
-printf "MVT workflow total:                  %6.2f s\n" "$(echo "$t_decrypt + $t_copy" | bc)"
+printf "MVT workflow total:                  %6.2f s\n" "$(awk -v a="$t_decrypt" -v b="$t_copy" 'BEGIN { print a + b }')"
 rm -rf "$work/decrypted"
