@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,6 +42,13 @@ public final class StreamingOutput implements RunSink, AutoCloseable {
     private final ObjectMapper mapper = MvtJson.mapper().disable(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
     private final List<Path> written = java.util.Collections.synchronizedList(new ArrayList<>());
     private final Writer recordWriter = new Writer("vigil-record-writer");
+    /** Serialise record batches in parallel (the reading thread uses one core). */
+    private final java.util.concurrent.ExecutorService serialisers = java.util.concurrent.Executors.newFixedThreadPool(
+            Math.max(1, Runtime.getRuntime().availableProcessors()), r -> {
+                Thread t = new Thread(r, "vigil-serialiser");
+                t.setDaemon(true);
+                return t;
+            });
     private final Writer timelineWriter = new Writer("vigil-timeline-writer");
 
     /** Streams into {@code dir} (created if needed). */
@@ -98,11 +107,49 @@ public final class StreamingOutput implements RunSink, AutoCloseable {
     public void close() throws IOException {
         recordWriter.close();
         timelineWriter.close();
+        serialisers.shutdownNow();
         spool.close();
         try (Stream<Path> s = Files.walk(spoolDir)) {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
+        }
+    }
+
+    /**
+     * Serialises records as the elements of an MVT-layout JSON array at depth 1, without the
+     * brackets: {@code \n    {...},\n    {...}}. Batches joined with {@code ,} and wrapped in
+     * {@code [} and {@code \n]} give the bytes a single generator would write.
+     */
+    private byte[] serialise(List<Object> items) {
+        if (items.isEmpty()) {
+            return new byte[0];
+        }
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream(items.size() * 512);
+        try (JsonGenerator gen = mapper.getFactory().createGenerator(buf, JsonEncoding.UTF8)) {
+            gen.setPrettyPrinter(MvtJson.prettyPrinter());
+            gen.writeStartArray();
+            for (Object item : items) {
+                mapper.writeValue(gen, item);
+            }
+            gen.writeEndArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serialise records (" + e.getMessage() + ")", e);
+        }
+        byte[] all = buf.toByteArray();
+        // drop the leading "[" and the trailing "\n]"
+        return java.util.Arrays.copyOfRange(all, 1, all.length - 2);
+    }
+
+    private static byte[] join(CompletableFuture<byte[]> chunk) throws IOException {
+        try {
+            return chunk.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted");
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            throw c instanceof UncheckedIOException u ? u.getCause() : new IOException(c.getMessage(), c);
         }
     }
 
@@ -115,7 +162,8 @@ public final class StreamingOutput implements RunSink, AutoCloseable {
     private final class ModuleSink implements ResultSink {
         private static final int BATCH = 512;
         private final Path file;
-        private JsonGenerator gen;
+        private OutputStream out;
+        private boolean first = true;
         private List<Object> records = new ArrayList<>(BATCH);
         private List<TimelineEvent> rows = new ArrayList<>(BATCH);
 
@@ -129,7 +177,9 @@ public final class StreamingOutput implements RunSink, AutoCloseable {
             if (records.size() >= BATCH) {
                 List<Object> full = records;
                 records = new ArrayList<>(BATCH);
-                recordWriter.submit(() -> writeRecords(full));
+                // serialised in parallel, written in order
+                CompletableFuture<byte[]> chunk = CompletableFuture.supplyAsync(() -> serialise(full), serialisers);
+                recordWriter.submit(() -> writeChunk(join(chunk)));
             }
         }
 
@@ -143,17 +193,20 @@ public final class StreamingOutput implements RunSink, AutoCloseable {
             }
         }
 
-        /** On the record writer's thread. */
-        private void writeRecords(List<Object> items) throws IOException {
-            for (Object item : items) {
-                if (gen == null) {
-                    gen = mapper.getFactory().createGenerator(
-                            new BufferedOutputStream(Files.newOutputStream(file), 1 << 16), JsonEncoding.UTF8);
-                    gen.setPrettyPrinter(MvtJson.prettyPrinter());
-                    gen.writeStartArray();
-                }
-                mapper.writeValue(gen, item);
+        /** On the record writer's thread: appends one serialised batch. */
+        private void writeChunk(byte[] chunk) throws IOException {
+            if (chunk.length == 0) {
+                return;
             }
+            if (out == null) {
+                out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
+                out.write('[');
+            }
+            if (!first) {
+                out.write(',');
+            }
+            first = false;
+            out.write(chunk);
         }
 
         /** On the timeline writer's thread. */
@@ -169,11 +222,12 @@ public final class StreamingOutput implements RunSink, AutoCloseable {
             List<TimelineEvent> lastRows = rows;
             records = new ArrayList<>(BATCH);
             rows = new ArrayList<>(BATCH);
+            byte[] lastChunk = serialise(lastRecords);
             recordWriter.call(() -> {
-                writeRecords(lastRecords);
-                if (gen != null) {
-                    gen.writeEndArray();
-                    gen.close();
+                writeChunk(lastChunk);
+                if (out != null) {
+                    out.write("\n]".getBytes(StandardCharsets.US_ASCII));
+                    out.close();
                     written.add(file);
                 }
                 return 0L;
@@ -189,8 +243,8 @@ public final class StreamingOutput implements RunSink, AutoCloseable {
             records = new ArrayList<>(BATCH);
             rows = new ArrayList<>(BATCH);
             recordWriter.call(() -> {
-                if (gen != null) {
-                    gen.close();
+                if (out != null) {
+                    out.close();
                     Files.deleteIfExists(file);
                 }
                 return 0L;

@@ -40,16 +40,25 @@ class StreamingOutputTest {
 
     @Test
     void streamedRecordsAreTheBytesOfAnInMemoryWrite() throws Exception {
-        List<Object> recs = records(5);
-        Path mem = tmp.resolve("mem");
+        sameBytes(5);
+    }
+
+    @Test
+    void batchesSerialisedInParallelJoinIntoTheSameBytes() throws Exception {
+        sameBytes(1537); // three full batches and a partial one
+    }
+
+    private void sameBytes(int n) throws Exception {
+        List<Object> recs = records(n);
+        Path mem = tmp.resolve("mem" + n);
         new OutputWriter().write(new RunResult(info(), List.of(new ModuleOutcome("sms", "SMS", ModuleStatus.CHECKED, "",
                 recs, List.of(), List.of(), List.of()))), mem);
-        Path streamed = tmp.resolve("streamed");
+        Path streamed = tmp.resolve("streamed" + n);
         try (StreamingOutput out = new StreamingOutput(streamed)) {
             ResultSink sink = out.open("sms", "SMS");
             recs.forEach(sink::record);
             sink.finish();
-            out.finish(new RunResult(info(), List.of(new ModuleOutcome("sms", "SMS", ModuleStatus.CHECKED, "", null, 5,
+            out.finish(new RunResult(info(), List.of(new ModuleOutcome("sms", "SMS", ModuleStatus.CHECKED, "", null, n,
                     List.of(), List.of(), 0, List.of()))));
         }
         assertThat(Files.readAllBytes(streamed.resolve("sms.json"))).isEqualTo(Files.readAllBytes(mem.resolve("sms.json")));
