@@ -209,7 +209,7 @@ final class TarReader {
                 break;
             }
             if (c < '0' || c > '7') {
-                throw new IOException("bad octal number in tar header");
+                throw new IOException("bad number in tar header (not a tar stream, or corrupt)");
             }
             v = (v << 3) + (c - '0');
         }
