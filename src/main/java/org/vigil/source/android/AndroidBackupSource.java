@@ -163,6 +163,9 @@ public final class AndroidBackupSource implements AcquisitionSource {
                 FileMeta meta = new FileMeta(e.size(), 0100000 | (e.mode() & 07777), -1, null, e.mtime(), null);
                 entries.put(e.name(), new Entry(new ArtifactRef(e.name(), "", e.name(), meta), local));
             }
+            // read to the end (tar padding, zlib checksum, cipher padding) so that a truncated or
+            // corrupt stream is reported even when the damage lies after the last member
+            tar.transferTo(OutputStream.nullOutputStream());
         } catch (IOException e) {
             throw new CorruptArtifactException(ab + ": the backup data is truncated or corrupt (" + e.getMessage()
                     + ")", e);

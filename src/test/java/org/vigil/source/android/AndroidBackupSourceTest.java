@@ -203,4 +203,38 @@ class AndroidBackupSourceTest {
         }
         assertThatThrownBy(() -> probe.open(enc, SourceKind.ANDROID_BACKUP)).isInstanceOf(EncryptedSourceException.class);
     }
+
+    private static List<String> workspaces() throws Exception {
+        try (var list = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return list.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("vigil-android-backup-"))
+                    .sorted().toList();
+        }
+    }
+
+    @Test
+    void failedOpenLeavesNoWorkspace() throws Exception {
+        List<String> before = workspaces();
+        byte[] tar = new AbFixtures.Tar().file(DF + "1_sms_backup", new byte[5000]).bytes();
+        byte[] ab = AbFixtures.ab(5, true, tar);
+        Path cut = write("cut2.ab", Arrays.copyOf(ab, ab.length - 4));
+        assertThatThrownBy(() -> AndroidBackupSource.open(cut, null)).isInstanceOf(CorruptArtifactException.class);
+        Path enc = write("enc2.ab", AbFixtures.abEncrypted(5, true, tar, "pw", 10));
+        assertThatThrownBy(() -> AndroidBackupSource.open(enc, BackupCredentials.password("no")))
+                .isInstanceOf(WrongPasswordException.class);
+        assertThat(workspaces()).isEqualTo(before);
+    }
+
+    @Test
+    void evidenceIsUntouched() throws Exception {
+        byte[] tar = new AbFixtures.Tar().file(DF + "1_sms_backup", AbFixtures.zjson("[]")).bytes();
+        byte[] data = AbFixtures.abEncrypted(5, true, tar, "pw", 10);
+        Path ab = write("e3.ab", data);
+        var mtime = Files.getLastModifiedTime(ab);
+        try (AndroidBackupSource s = AndroidBackupSource.open(ab, BackupCredentials.password("pw"))) {
+            assertThat(ids(s)).containsExactly(DF + "1_sms_backup");
+        }
+        assertThat(Files.readAllBytes(ab)).isEqualTo(data);
+        assertThat(Files.getLastModifiedTime(ab)).isEqualTo(mtime);
+        assertThat(Files.list(tmp).toList()).containsExactly(ab);
+    }
 }
