@@ -277,4 +277,25 @@ class SmsTest {
         assertThat(Sms.integer("1.5")).isNull();
         assertThat(Sms.integer(null)).isNull();
     }
+
+    @Test
+    void manyMessagesThroughAnAbFile() throws Exception {
+        StringBuilder json = new StringBuilder("[");
+        for (int i = 0; i < 20_000; i++) {
+            json.append(i == 0 ? "" : ",").append("{\"address\":\"+1555\",\"body\":\"msg ").append(i)
+                    .append(i % 2 == 0 ? " https://example.net/" + i : "").append("\",\"date\":\"")
+                    .append(1_700_000_000_000L + i).append("\",\"date_sent\":\"0\"}");
+        }
+        json.append("]");
+        byte[] tar = new AbFixtures.Tar().file(SMS_FILE, AbFixtures.zjson(json.toString())).bytes();
+        Path ab = Files.write(tmp.resolve("many.ab"), AbFixtures.abEncrypted(5, true, tar, "pw", 100));
+        ModuleResult r;
+        try (AndroidBackupSource s = AndroidBackupSource.open(ab, BackupCredentials.password("pw"))) {
+            r = run(s);
+        }
+        assertThat(records(r)).hasSize(10_000);
+        assertThat(records(r).get(9_999)).containsEntry("body", "msg 19998 https://example.net/19998")
+                .containsEntry("isodate", "2023-11-14 22:13:39.998000");
+        assertThat(r.urls()).hasSize(10_000);
+    }
 }
