@@ -59,6 +59,11 @@ final class CheckIocsCommand implements Callable<Integer> {
     @Option(names = {"-m", "--module"}, paramLabel = "SLUG", description = "Only this module's results (repeatable).")
     List<String> modules = new ArrayList<>();
 
+    @Option(names = "--platform", paramLabel = "ios|android",
+            description = "The platform the results come from (default: from info.json, else from the timeline header,"
+                    + " else ios).")
+    String platform;
+
     @Option(names = {"-v", "--verbose"}, description = "Show debug messages.")
     boolean verbose;
 
@@ -98,7 +103,7 @@ final class CheckIocsCommand implements Callable<Integer> {
             console.line("Indicators: " + loaded.describe());
             List<Module> selected;
             try {
-                selected = ModuleRunner.order(ModuleRegistry.all(), modules);
+                selected = ModuleRunner.order(ModuleRegistry.forPlatform(platformOf(in)), modules);
             } catch (VigilException e) {
                 throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
             }
@@ -131,6 +136,43 @@ final class CheckIocsCommand implements Callable<Integer> {
             console.summary(result, outDir, true);
             loaded.warnings().forEach(w -> LOG.warn("{}", w));
         }
+    }
+
+    /** The platform of a results folder: --platform, info.json's source_kind, the timeline header, else iOS. */
+    private org.vigil.core.Platform platformOf(Path in) throws CliException {
+        if (platform != null) {
+            switch (platform.toLowerCase(java.util.Locale.ROOT)) {
+                case "ios":
+                    return org.vigil.core.Platform.IOS;
+                case "android":
+                    return org.vigil.core.Platform.ANDROID;
+                default:
+                    throw new CliException(ExitCodes.USAGE, "--platform must be ios or android, not " + platform);
+            }
+        }
+        try {
+            Path info = in.resolve("info.json");
+            if (Files.isRegularFile(info)) {
+                String kind = new ObjectMapper().readTree(info.toFile()).path("source_kind").asText("");
+                if (kind.startsWith("Android") || kind.startsWith("androidqf")) {
+                    return org.vigil.core.Platform.ANDROID;
+                }
+                if (kind.contains("iOS")) {
+                    return org.vigil.core.Platform.IOS;
+                }
+            }
+            Path timeline = in.resolve("timeline.csv");
+            if (Files.isRegularFile(timeline)) {
+                try (var lines = Files.lines(timeline)) {
+                    if (lines.findFirst().orElse("").startsWith("\"Device Local Timestamp\"")) {
+                        return org.vigil.core.Platform.ANDROID;
+                    }
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            LOG.debug("cannot tell the platform of {}: {}", in, e.getMessage());
+        }
+        return org.vigil.core.Platform.IOS;
     }
 
     private static ModuleOutcome recheck(Module m, Path file, ObjectMapper mapper, Indicators indicators) {

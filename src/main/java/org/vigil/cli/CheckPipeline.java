@@ -184,7 +184,9 @@ final class CheckPipeline {
         try {
             SourceDetector detector = SourceDetector.standard();
             BackupCredentials credentials = null;
-            if (detector.detect(input) == SourceKind.IOS_BACKUP_ENCRYPTED) {
+            SourceKind kind = detector.detect(input);
+            if (kind == SourceKind.IOS_BACKUP_ENCRYPTED || (kind == SourceKind.ANDROID_BACKUP
+                    && org.vigil.source.android.AndroidBackupProbe.needsPassword(input))) {
                 credentials = BackupPasswords.require(o.password, o.keyFile, env, prompt, input);
             } else if (o.password != null || o.keyFile != null) {
                 LOG.warn("{} is not encrypted: the password or key given is not used", input);

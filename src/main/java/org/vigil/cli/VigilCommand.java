@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             CheckCommand.class,
             IosCommand.class,
+            AndroidCommand.class,
             CheckIocsCommand.class,
             IocsCommand.class,
             ModulesCommand.class,

@@ -44,7 +44,18 @@ public final class ModuleRegistry {
     public static List<Module> all() {
         List<Module> all = new ArrayList<>();
         all.addAll(iosBackupModules());
+        all.addAll(androidBackupModules());
         return all;
+    }
+
+    /** Modules that run on an Android backup (.ab or unpacked), in MVT's order. */
+    public static List<Module> androidBackupModules() {
+        return List.of(new org.vigil.modules.android.backup.Sms());
+    }
+
+    /** Every built-in module of one platform (slugs are unique within a platform). */
+    public static List<Module> forPlatform(org.vigil.core.Platform platform) {
+        return all().stream().filter(m -> m.descriptor().platform() == platform).toList();
     }
 
     /** Modules that run on an iOS backup, in MVT's order. */

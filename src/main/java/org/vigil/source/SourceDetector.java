@@ -48,9 +48,11 @@ public final class SourceDetector {
         this.probes = List.copyOf(probes);
     }
 
-    /** The detector for every kind Vigil can open today (iTunes/Finder backups). */
+    /** The detector for every kind Vigil can open today, most specific first. */
     public static SourceDetector standard() {
-        return new SourceDetector(List.of(new IosBackupProbe()));
+        return new SourceDetector(List.of(
+                new IosBackupProbe(),
+                new org.vigil.source.android.AndroidBackupProbe()));
     }
 
     /**

@@ -1,0 +1,21 @@
+package org.vigil.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code vigil android ...}: the Android commands, named as MVT's. */
+@Command(name = "android", mixinStandardHelpOptions = true, description = "Android acquisitions.",
+        subcommands = {AndroidCheckBackupCommand.class})
+final class AndroidCommand implements Runnable {
+    @ParentCommand
+    VigilCommand root;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}
