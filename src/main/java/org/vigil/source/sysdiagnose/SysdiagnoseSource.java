@@ -107,6 +107,8 @@ public final class SysdiagnoseSource implements AcquisitionSource {
     private final DeviceInfo deviceInfo;
     private final Map<Long, Path> extracted = new HashMap<>();
     private Path workspace;
+    /** Deletes the workspace if the JVM stops (e.g. Ctrl-C) before {@link #close()}. */
+    private Thread onExit;
     private long extractedBytes;
 
     private SysdiagnoseSource(Path input, Path root, boolean archive, String topFolder,
@@ -557,6 +559,15 @@ public final class SysdiagnoseSource implements AcquisitionSource {
         if (workspace == null) {
             // createTempDirectory makes an owner-only (rwx------) folder on POSIX file systems
             workspace = Files.createTempDirectory("vigil-sysdiagnose-");
+            Path w = workspace;
+            onExit = new Thread(() -> {
+                try {
+                    delete(w);
+                } catch (IOException ex) {
+                    LOG.warn("Could not delete the extracted files in {}: {}", w, ex.getMessage());
+                }
+            }, "vigil-delete-sysdiagnose");
+            Runtime.getRuntime().addShutdownHook(onExit);
         }
         Path dir = Files.createDirectory(workspace.resolve(Long.toString(e.ordinal())));
         Path target = dir.resolve(safeName(e.path()));
@@ -644,6 +655,14 @@ public final class SysdiagnoseSource implements AcquisitionSource {
     @Override
     public synchronized void close() throws IOException {
         extracted.clear();
+        if (onExit != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(onExit);
+            } catch (IllegalStateException e) {
+                // the JVM is already stopping: the hook deletes the folder
+            }
+            onExit = null;
+        }
         if (workspace != null) {
             delete(workspace);
             workspace = null;

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -287,6 +288,45 @@ class SysdiagnoseSourceTest {
             assertThat(local.getFileName().toString()).isEqualTo("caf_-_.log");
             assertThat(Files.readString(local)).isEqualTo("data");
         }
+    }
+
+    @Test
+    void corruptHeaderMidArchiveStopsTheIndexWithAClearStatus() throws Exception {
+        byte[] tar = sample().file(TOP + "/after.txt", "later").tar();
+        int header = tar.length - 1024 - 1024; // the last entry's header (512 header + 512 data)
+        tar[header + 5] ^= 0x55;
+        Path gz = Files.write(tmp.resolve("c.tar.gz"), TarFixture.gzip(tar));
+        try (SysdiagnoseSource s = SysdiagnoseSource.open(gz)) {
+            assertThat(s.truncated()).contains("not a tar archive, or corrupt: bad header checksum at offset "
+                    + header + " (after 4 files)");
+            assertThat(s.byId("after.txt")).isEmpty();
+            assertThat(s.fileCount()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void folderEvidenceIsUntouched() throws Exception {
+        Path top = folder();
+        Map<Path, String> before = hashes(top);
+        try (SysdiagnoseSource s = SysdiagnoseSource.open(top)) {
+            for (ArtifactRef r : s.find(ArtifactPattern.anyDomain("*"))) {
+                try (InputStream in = s.open(r)) {
+                    in.readAllBytes();
+                }
+            }
+            assertThat(s.workspace()).isNull();
+        }
+        assertThat(hashes(top)).isEqualTo(before);
+    }
+
+    private static Map<Path, String> hashes(Path dir) throws IOException {
+        Map<Path, String> h = new java.util.TreeMap<>();
+        try (Stream<Path> w = Files.walk(dir)) {
+            for (Path p : w.filter(Files::isRegularFile).toList()) {
+                h.put(p, Hashing.sha256Hex(p) + Files.getLastModifiedTime(p));
+            }
+        }
+        return h;
     }
 
     // --- probe -----------------------------------------------------------------------------------
