@@ -1,0 +1,695 @@
+package org.vigil.source.sysdiagnose;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vigil.core.ArtifactNotFoundException;
+import org.vigil.core.CorruptArtifactException;
+import org.vigil.core.VigilException;
+import org.vigil.source.AcquisitionSource;
+import org.vigil.source.ArtifactPattern;
+import org.vigil.source.ArtifactRef;
+import org.vigil.source.DeviceInfo;
+import org.vigil.source.FileMeta;
+import org.vigil.source.SourceKind;
+import org.vigil.source.UnrecognisedSourceException;
+
+/**
+ * An iOS sysdiagnose: the {@code sysdiagnose_*.tar.gz} the phone writes, or its unpacked folder.
+ * Both hold exactly one top-level folder ({@code sysdiagnose_<date>_<offset>_<os>_<model>_<build>});
+ * artifact paths ({@link ArtifactRef#relativePath()}, also the {@link ArtifactRef#id()}) are
+ * relative to that folder, e.g. {@code system_logs.logarchive/Extra/shutdown.log}.
+ *
+ * <p><b>Archives are read in place.</b> The gzip tar is streamed once to index its entries (with
+ * {@link TarReader}); a file is extracted only when a module asks for it, into a private temporary
+ * folder (owner-only) deleted on {@link #close()}, under a name Vigil makes (never a path taken from
+ * the archive). Entries with an absolute name, a {@code ..} component, links, devices and FIFOs are
+ * skipped (and counted); an entry larger than {@link Limits#maxEntryBytes()} or beyond
+ * {@link Limits#maxTotalBytes()} in total is refused with an {@link IOException} naming it.
+ *
+ * <p>A truncated archive opens with the entries read before the cut ({@link #truncated()}); a
+ * {@link #find} that matches nothing in it fails with an {@link IOException} (the artifact may be
+ * in the missing part), so the module is reported unreadable rather than absent.
+ *
+ * <p>In a folder, symbolic links are not followed and files must resolve inside the folder.
+ *
+ * <p>The device's UTC offset comes, like MVT, from the archive name quoted in the top-level
+ * {@code sysdiagnose.log}, else from the folder or archive name, else UTC.
+ */
+public final class SysdiagnoseSource implements AcquisitionSource {
+    private static final Logger LOG = LoggerFactory.getLogger(SysdiagnoseSource.class);
+
+    /** The log at the top of a sysdiagnose that names the archive (and so the UTC offset). */
+    public static final String SYSDIAGNOSE_LOG = "sysdiagnose.log";
+    /** Marker folder of a sysdiagnose (unified logs). */
+    public static final String LOGARCHIVE = "system_logs.logarchive";
+
+    /** {@code sysdiagnose_YYYY.MM.DD_HH-MM-SS±ZZZZ}, as in archive and folder names. */
+    static final Pattern NAME = Pattern.compile(
+            "sysdiagnose_(\\d{4})\\.(\\d{2})\\.(\\d{2})_(\\d{2})-(\\d{2})-(\\d{2})([+-])(\\d{2})(\\d{2})");
+    private static final Pattern BUILD = Pattern.compile("_(\\d{2}[A-Z]\\d{1,4}[a-z]?)$");
+    private static final int MAX_DEPTH = 64;
+    private static final int MAX_LOG_BYTES = 1 << 20;
+
+    /**
+     * Bounds on what is read from an archive.
+     *
+     * @param maxEntryBytes largest entry extracted
+     * @param maxTotalBytes most bytes extracted in total
+     * @param maxEntries most entries indexed
+     */
+    public record Limits(long maxEntryBytes, long maxTotalBytes, int maxEntries) {
+        /** 512 MiB per entry, 4 GiB in total, 2,000,000 entries. */
+        public static final Limits DEFAULT = new Limits(512L << 20, 4L << 30, 2_000_000);
+    }
+
+    /** One indexed file. */
+    private record Entry(String path, long ordinal, FileMeta meta) {}
+
+    private final Path input;
+    private final Path root;
+    private final boolean archive;
+    private final String topFolder;
+    private final TreeMap<String, Entry> entries;
+    private final Limits limits;
+    private final int offsetSeconds;
+    private final String truncation;
+    private final int skipped;
+    private final DeviceInfo deviceInfo;
+    private final Map<Long, Path> extracted = new HashMap<>();
+    private Path workspace;
+    /** Deletes the workspace if the JVM stops (e.g. Ctrl-C) before {@link #close()}. */
+    private Thread onExit;
+    private long extractedBytes;
+
+    private SysdiagnoseSource(Path input, Path root, boolean archive, String topFolder,
+            TreeMap<String, Entry> entries, Limits limits, int offsetSeconds, String truncation, int skipped) {
+        this.input = input;
+        this.root = root;
+        this.archive = archive;
+        this.topFolder = topFolder;
+        this.entries = entries;
+        this.limits = limits;
+        this.offsetSeconds = offsetSeconds;
+        this.truncation = truncation;
+        this.skipped = skipped;
+        Map<String, String> info = new LinkedHashMap<>();
+        info.put("Sysdiagnose", topFolder);
+        info.put("Timezone Offset", Integer.toString(offsetSeconds));
+        Matcher b = BUILD.matcher(topFolder);
+        if (b.find()) {
+            info.put("Build Version", b.group(1));
+        }
+        if (truncation != null) {
+            info.put("Archive Status", "truncated: " + truncation);
+        }
+        this.deviceInfo = new DeviceInfo(info);
+    }
+
+    /** Opens a sysdiagnose archive or folder with the default {@link Limits}. */
+    public static SysdiagnoseSource open(Path path) throws VigilException, IOException {
+        return open(path, Limits.DEFAULT);
+    }
+
+    /**
+     * Opens a sysdiagnose archive ({@code .tar.gz}) or folder (the sysdiagnose folder itself, or a
+     * folder holding only it).
+     *
+     * @throws ArtifactNotFoundException when the path does not exist
+     * @throws CorruptArtifactException when the archive is not a gzip tar, has no readable entry, or
+     *     does not hold exactly one top-level folder
+     * @throws UnrecognisedSourceException when a folder is not a sysdiagnose
+     */
+    public static SysdiagnoseSource open(Path path, Limits limits) throws VigilException, IOException {
+        Path p = path.toAbsolutePath().normalize();
+        if (!Files.exists(p)) {
+            throw new ArtifactNotFoundException(p + ": no such file or directory");
+        }
+        return Files.isDirectory(p) ? openFolder(p, limits) : openArchive(p, limits);
+    }
+
+    // ------------------------------------------------------------------ folder
+
+    /** The sysdiagnose folder at or just under {@code path}, if it looks like one. */
+    static Optional<Path> findFolder(Path path) throws IOException {
+        if (!Files.isDirectory(path)) {
+            return Optional.empty();
+        }
+        if (looksLikeSysdiagnose(path)) {
+            return Optional.of(path);
+        }
+        List<Path> dirs = new ArrayList<>();
+        try (Stream<Path> list = Files.list(path)) {
+            for (Path c : (Iterable<Path>) list::iterator) {
+                String n = c.getFileName().toString();
+                if (n.startsWith(".")) {
+                    continue;
+                }
+                if (!Files.isDirectory(c, LinkOption.NOFOLLOW_LINKS)) {
+                    return Optional.empty();
+                }
+                dirs.add(c);
+            }
+        }
+        return dirs.size() == 1 && looksLikeSysdiagnose(dirs.get(0)) ? Optional.of(dirs.get(0)) : Optional.empty();
+    }
+
+    private static boolean looksLikeSysdiagnose(Path dir) {
+        return Files.isRegularFile(dir.resolve(SYSDIAGNOSE_LOG), LinkOption.NOFOLLOW_LINKS)
+                || Files.isDirectory(dir.resolve(LOGARCHIVE), LinkOption.NOFOLLOW_LINKS)
+                || (dir.getFileName() != null && dir.getFileName().toString().startsWith("sysdiagnose_")
+                        && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS));
+    }
+
+    private static SysdiagnoseSource openFolder(Path path, Limits limits) throws VigilException, IOException {
+        Path root = findFolder(path).orElseThrow(() -> new UnrecognisedSourceException(path
+                + " does not appear to be a sysdiagnose folder (expected sysdiagnose.log or "
+                + LOGARCHIVE + ", in it or in its only sub-folder)"));
+        Path realRoot = root.toRealPath();
+        TreeMap<String, Entry> entries = new TreeMap<>();
+        int[] skipped = {0};
+        Files.walkFileTree(root, EnumSet.noneOf(FileVisitOption.class), MAX_DEPTH, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                if (attrs.isRegularFile()) {
+                    if (entries.size() >= limits.maxEntries()) {
+                        skipped[0]++;
+                        return FileVisitResult.CONTINUE;
+                    }
+                    String rel = relative(root, file);
+                    entries.put(rel, new Entry(rel, entries.size(), new FileMeta(attrs.size(), -1, -1, null,
+                            attrs.lastModifiedTime().toInstant().getEpochSecond(), null)));
+                } else if (!attrs.isDirectory()) {
+                    skipped[0]++;
+                    LOG.debug("Skipping {}: not a regular file (link or special file)", file);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+                skipped[0]++;
+                LOG.warn("Cannot read {}: {}", file, e.getMessage());
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        String top = root.getFileName() == null ? "" : root.getFileName().toString();
+        int offset = 0;
+        Optional<Integer> fromLog = Optional.empty();
+        Path log = root.resolve(SYSDIAGNOSE_LOG);
+        if (entries.containsKey(SYSDIAGNOSE_LOG) && log.toRealPath().startsWith(realRoot)) {
+            fromLog = offsetFromLog(readCapped(log));
+        }
+        offset = fromLog.or(() -> offsetFromName(top)).orElse(0);
+        LOG.info("Opened sysdiagnose folder {} ({} files, UTC offset {} s)", root, entries.size(), offset);
+        return new SysdiagnoseSource(path, root, false, top, entries, limits, offset, null, skipped[0]);
+    }
+
+    private static byte[] readCapped(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes(MAX_LOG_BYTES);
+        }
+    }
+
+    private static String relative(Path root, Path file) {
+        StringBuilder sb = new StringBuilder();
+        for (Path part : root.relativize(file)) {
+            if (sb.length() > 0) {
+                sb.append('/');
+            }
+            sb.append(part);
+        }
+        return sb.toString();
+    }
+
+    // ------------------------------------------------------------------ archive
+
+    /** True when {@code file} is a gzip tar whose first entry lies under a {@code sysdiagnose_*} folder. */
+    static boolean isSysdiagnoseArchive(Path file) {
+        String name = file.getFileName() == null ? "" : file.getFileName().toString();
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        if (name.startsWith("sysdiagnose_") && (name.endsWith(".tar.gz") || name.endsWith(".tgz"))) {
+            return true;
+        }
+        try (InputStream in = gzip(file)) {
+            TarReader tar = new TarReader(in);
+            TarReader.Header h = tar.next();
+            String n = h == null ? "" : stripDot(h.name());
+            return n.startsWith("sysdiagnose_");
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static InputStream gzip(Path file) throws IOException {
+        InputStream raw = Files.newInputStream(file);
+        try {
+            return new GZIPInputStream(new BufferedInputStream(raw, 1 << 16), 1 << 16);
+        } catch (IOException e) {
+            raw.close();
+            throw e;
+        }
+    }
+
+    private static SysdiagnoseSource openArchive(Path file, Limits limits) throws VigilException, IOException {
+        TreeMap<String, Entry> entries = new TreeMap<>();
+        TreeSet<String> tops = new TreeSet<>();
+        boolean topLevelFile = false;
+        int skipped = 0;
+        long ordinal = -1;
+        String truncation = null;
+        byte[] log = null;
+        try (InputStream in = gzip(file)) {
+            TarReader tar = new TarReader(in);
+            TarReader.Header h;
+            while ((h = tar.next()) != null) {
+                ordinal++;
+                String name = stripDot(h.name());
+                if (name.isEmpty()) {
+                    continue;
+                }
+                Optional<String> unsafe = unsafe(name);
+                if (unsafe.isPresent()) {
+                    skipped++;
+                    LOG.warn("{}: skipping unsafe archive entry \"{}\" ({})", file, h.name(), unsafe.get());
+                    continue;
+                }
+                if (h.type() != TarReader.Type.FILE && h.type() != TarReader.Type.DIRECTORY) {
+                    skipped++;
+                    LOG.warn("{}: skipping archive entry \"{}\" ({} entries are never extracted)", file, name,
+                            h.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+                    continue;
+                }
+                if (!h.utf8()) {
+                    LOG.warn("{}: archive entry name is not valid UTF-8; read as \"{}\"", file, name);
+                }
+                String clean = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
+                int slash = clean.indexOf('/');
+                tops.add(slash < 0 ? clean : clean.substring(0, slash));
+                if (h.type() == TarReader.Type.DIRECTORY) {
+                    continue;
+                }
+                if (slash < 0) {
+                    topLevelFile = true;
+                    continue;
+                }
+                if (entries.size() >= limits.maxEntries()) {
+                    throw new CorruptArtifactException(file + ": more than " + limits.maxEntries()
+                            + " entries; not a sysdiagnose archive Vigil can index");
+                }
+                String rel = clean.substring(slash + 1);
+                Entry e = new Entry(rel, ordinal, new FileMeta(h.size(), h.mode() | 0100000, -1, null, h.mtime(),
+                        null));
+                if (entries.put(rel, e) != null) {
+                    LOG.warn("{}: entry \"{}\" appears more than once; the last one is used", file, clean);
+                }
+                if (rel.equals(SYSDIAGNOSE_LOG) && h.size() <= MAX_LOG_BYTES) {
+                    log = tar.content().readAllBytes();
+                }
+            }
+        } catch (TarReader.TruncatedException e) {
+            truncation = e.getMessage() + " (after " + entries.size() + " files)";
+        } catch (ZipException | java.io.EOFException e) {
+            // corrupt deflate data or a cut in the gzip stream
+            truncation = "the gzip stream is " + (e instanceof ZipException ? "corrupt" : "truncated") + " ("
+                    + e.getMessage() + ") after " + entries.size() + " files";
+        } catch (IOException e) {
+            truncation = e.getMessage() + " (after " + entries.size() + " files)";
+        }
+        if (entries.isEmpty() && tops.isEmpty()) {
+            throw new CorruptArtifactException(file + ": not a readable gzip-compressed tar archive ("
+                    + (truncation == null ? "no entry" : truncation) + ")");
+        }
+        if (tops.size() != 1 || topLevelFile) {
+            throw new CorruptArtifactException(file + ": a sysdiagnose archive holds exactly one top-level folder;"
+                    + " found " + (topLevelFile ? "files at the top level and " : "") + tops.size()
+                    + " top-level name" + (tops.size() == 1 ? "" : "s") + " " + first(tops));
+        }
+        if (truncation != null) {
+            LOG.warn("{}: {}; only the files before the cut can be read", file, truncation);
+        }
+        String top = tops.first();
+        String archiveName = file.getFileName().toString();
+        int offset = (log == null ? Optional.<Integer>empty() : offsetFromLog(log))
+                .or(() -> offsetFromName(top)).or(() -> offsetFromName(archiveName)).orElse(0);
+        LOG.info("Opened sysdiagnose archive {} ({} files under {}, {} skipped, UTC offset {} s)", file,
+                entries.size(), top, skipped, offset);
+        return new SysdiagnoseSource(file, file, true, top, entries, limits, offset, truncation, skipped);
+    }
+
+    private static String first(TreeSet<String> names) {
+        List<String> shown = names.stream().limit(5).map(n -> "\"" + n + "\"").toList();
+        return String.join(", ", shown) + (names.size() > 5 ? ", ..." : "");
+    }
+
+    private static String stripDot(String name) {
+        String n = name;
+        while (n.startsWith("./")) {
+            n = n.substring(2);
+        }
+        return n.equals(".") ? "" : n;
+    }
+
+    /** Why an entry name is refused, if it is: absolute, or with a ".." component. */
+    static Optional<String> unsafe(String name) {
+        if (name.startsWith("/") || name.startsWith("\\") || name.matches("^[A-Za-z]:.*")) {
+            return Optional.of("absolute path");
+        }
+        for (String part : name.split("[/\\\\]")) {
+            if (part.equals("..")) {
+                return Optional.of("\"..\" component");
+            }
+        }
+        if (name.indexOf('\0') >= 0) {
+            return Optional.of("NUL in name");
+        }
+        return Optional.empty();
+    }
+
+    // ------------------------------------------------------------------ time zone
+
+    /** The UTC offset of the first {@code sysdiagnose_...±ZZZZ} name in the log, like MVT. */
+    static Optional<Integer> offsetFromLog(byte[] content) {
+        return offsetFromName(new String(content, StandardCharsets.UTF_8));
+    }
+
+    /** The UTC offset in a {@code sysdiagnose_YYYY.MM.DD_HH-MM-SS±ZZZZ} name. */
+    static Optional<Integer> offsetFromName(String text) {
+        Matcher m = NAME.matcher(text);
+        if (!m.find()) {
+            return Optional.empty();
+        }
+        int h = Integer.parseInt(m.group(8));
+        int min = Integer.parseInt(m.group(9));
+        if (h > 18 || min > 59) {
+            return Optional.empty();
+        }
+        int s = h * 3600 + min * 60;
+        return Optional.of(m.group(7).equals("-") ? -s : s);
+    }
+
+    // ------------------------------------------------------------------ accessors
+
+    /** The top-level folder's name (e.g. {@code sysdiagnose_2024.01.02_03-04-05+0200_iPhone-OS_iPhone_21A329}). */
+    public String topFolder() {
+        return topFolder;
+    }
+
+    /** The device's UTC offset in seconds (0 when unknown). */
+    public int timezoneOffsetSeconds() {
+        return offsetSeconds;
+    }
+
+    /** The device's UTC offset. */
+    public ZoneOffset timezoneOffset() {
+        return ZoneOffset.ofTotalSeconds(offsetSeconds);
+    }
+
+    /** True when the input is a {@code .tar.gz} (read in place), false for a folder. */
+    public boolean isArchive() {
+        return archive;
+    }
+
+    /** Why the archive could not be read to its end, when it could not. */
+    public Optional<String> truncated() {
+        return Optional.ofNullable(truncation);
+    }
+
+    /** Entries skipped as unsafe (absolute or {@code ..} names, links, devices) or unreadable. */
+    public int skippedEntries() {
+        return skipped;
+    }
+
+    /** Number of files indexed. */
+    public int fileCount() {
+        return entries.size();
+    }
+
+    @Override
+    public SourceKind kind() {
+        return SourceKind.IOS_SYSDIAGNOSE;
+    }
+
+    @Override
+    public Path root() {
+        return root;
+    }
+
+    @Override
+    public List<ArtifactRef> find(ArtifactPattern pattern) throws IOException {
+        List<ArtifactRef> found = new ArrayList<>();
+        if (pattern.domain() == null || pattern.domain().chars().allMatch(c -> c == '*')) {
+            int star = pattern.relativePath().indexOf('*');
+            if (star < 0) {
+                Entry e = entries.get(pattern.relativePath());
+                if (e != null) {
+                    found.add(ref(e));
+                }
+            } else {
+                String prefix = pattern.relativePath().substring(0, star);
+                for (Entry e : entries.tailMap(prefix, true).values()) {
+                    if (!e.path().startsWith(prefix)) {
+                        break;
+                    }
+                    if (ArtifactPattern.globMatches(pattern.relativePath(), e.path())) {
+                        found.add(ref(e));
+                    }
+                }
+            }
+        }
+        if (found.isEmpty() && truncation != null) {
+            throw new IOException(input + " is truncated (" + truncation + "): " + pattern.relativePath()
+                    + " may be in the missing part");
+        }
+        return found;
+    }
+
+    private static ArtifactRef ref(Entry e) {
+        return new ArtifactRef(e.path(), "", e.path(), e.meta());
+    }
+
+    @Override
+    public Optional<ArtifactRef> byId(String id) {
+        Entry e = id == null ? null : entries.get(id);
+        return e == null ? Optional.empty() : Optional.of(ref(e));
+    }
+
+    @Override
+    public void forEachEntry(Consumer<ArtifactRef> consumer) {
+        entries.values().forEach(e -> consumer.accept(ref(e)));
+    }
+
+    @Override
+    public boolean hasContent(ArtifactRef ref) {
+        return entries.containsKey(ref.id());
+    }
+
+    @Override
+    public InputStream open(ArtifactRef ref) throws IOException {
+        return Files.newInputStream(localFile(ref));
+    }
+
+    @Override
+    public Path localFile(ArtifactRef ref) throws IOException {
+        Entry e = entries.get(ref.id());
+        if (e == null) {
+            throw new NoSuchFileException(ref.displayName() + " is not in the sysdiagnose " + input);
+        }
+        return archive ? extract(e) : inFolder(e);
+    }
+
+    private Path inFolder(Entry e) throws IOException {
+        Path p = root.resolve(e.path()).normalize();
+        Path real = p.toRealPath();
+        if (!p.startsWith(root) || !real.startsWith(root.toRealPath())) {
+            throw new IOException(e.path() + ": refusing " + p + " (resolves outside the sysdiagnose folder)");
+        }
+        if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
+            throw new NoSuchFileException(p + " is not a regular file");
+        }
+        return real;
+    }
+
+    /** Extracts one entry (once) into the private workspace, bounded. */
+    private synchronized Path extract(Entry e) throws IOException {
+        Path done = extracted.get(e.ordinal());
+        if (done != null) {
+            return done;
+        }
+        long size = e.meta().size();
+        if (size > limits.maxEntryBytes()) {
+            throw new IOException(input + ": " + e.path() + " is " + size + " bytes, over the "
+                    + limits.maxEntryBytes() + "-byte limit for one entry; not extracted");
+        }
+        if (extractedBytes + size > limits.maxTotalBytes()) {
+            throw new IOException(input + ": extracting " + e.path() + " would exceed the "
+                    + limits.maxTotalBytes() + "-byte limit on extracted data; not extracted");
+        }
+        if (workspace == null) {
+            // createTempDirectory makes an owner-only (rwx------) folder on POSIX file systems
+            workspace = Files.createTempDirectory("vigil-sysdiagnose-");
+            Path w = workspace;
+            onExit = new Thread(() -> {
+                try {
+                    delete(w);
+                } catch (IOException ex) {
+                    LOG.warn("Could not delete the extracted files in {}: {}", w, ex.getMessage());
+                }
+            }, "vigil-delete-sysdiagnose");
+            Runtime.getRuntime().addShutdownHook(onExit);
+        }
+        Path dir = Files.createDirectory(workspace.resolve(Long.toString(e.ordinal())));
+        Path target = dir.resolve(safeName(e.path()));
+        try (InputStream in = gzip(input)) {
+            TarReader tar = new TarReader(in);
+            long ordinal = -1;
+            TarReader.Header h;
+            while ((h = tar.next()) != null) {
+                ordinal++;
+                if (ordinal == e.ordinal()) {
+                    copyBounded(tar.content(), target, Math.min(size, limits.maxEntryBytes()), e.path());
+                    extractedBytes += Files.size(target);
+                    extracted.put(e.ordinal(), target);
+                    LOG.debug("extracted {} to {}", e.path(), target);
+                    return target;
+                }
+            }
+        } catch (IOException ex) {
+            Files.deleteIfExists(target);
+            throw new IOException(input + ": cannot extract " + e.path() + " (" + ex.getMessage() + ")", ex);
+        }
+        throw new IOException(input + ": " + e.path() + " is no longer in the archive (changed while open?)");
+    }
+
+    private static void copyBounded(InputStream in, Path target, long max, String name) throws IOException {
+        byte[] buf = new byte[1 << 16];
+        long total = 0;
+        try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE)) {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                total += n;
+                if (total > max) {
+                    throw new IOException(name + ": more data than the " + max + " bytes expected");
+                }
+                out.write(buf, 0, n);
+            }
+        }
+    }
+
+    /** The entry's base name reduced to safe characters (the folder is Vigil's own). */
+    static String safeName(String path) {
+        String base = path.substring(path.lastIndexOf('/') + 1);
+        StringBuilder sb = new StringBuilder();
+        for (char c : base.toCharArray()) {
+            sb.append((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.'
+                    || c == '-' || c == '_' || c == '+' ? c : '_');
+        }
+        String s = sb.length() > 120 ? sb.substring(sb.length() - 120) : sb.toString();
+        return s.isEmpty() || s.chars().allMatch(c -> c == '.') ? "file" : s;
+    }
+
+    @Override
+    public Optional<Path> rootFile(String relativePath) {
+        Entry e = entries.get(relativePath);
+        if (e == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(archive ? extract(e) : inFolder(e));
+        } catch (IOException ex) {
+            LOG.warn("{}", ex.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public DeviceInfo deviceInfo() {
+        return deviceInfo;
+    }
+
+    @Override
+    public List<Path> inputFiles() throws IOException {
+        if (archive) {
+            return List.of(input);
+        }
+        List<Path> files = new ArrayList<>();
+        for (Entry e : entries.values()) {
+            files.add(root.resolve(e.path()));
+        }
+        files.sort(null);
+        return files;
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        extracted.clear();
+        if (onExit != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(onExit);
+            } catch (IllegalStateException e) {
+                // the JVM is already stopping: the hook deletes the folder
+            }
+            onExit = null;
+        }
+        if (workspace != null) {
+            delete(workspace);
+            workspace = null;
+        }
+    }
+
+    /** The private workspace, or null before the first extraction (tests). */
+    synchronized Path workspace() {
+        return workspace;
+    }
+
+    private static void delete(Path dir) throws IOException {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                Files.delete(d);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}
