@@ -12,7 +12,8 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code vigil ios ...}: the iOS commands, named as MVT's. */
 @Command(name = "ios", mixinStandardHelpOptions = true, description = "iOS acquisitions.",
-        subcommands = {IosCommand.CheckBackup.class, IosDecryptBackupCommand.class, IosExtractKeyCommand.class})
+        subcommands = {IosCommand.CheckBackup.class, IosCheckSysdiagnoseCommand.class, IosDecryptBackupCommand.class,
+            IosExtractKeyCommand.class})
 final class IosCommand implements Runnable {
     @ParentCommand
     VigilCommand root;

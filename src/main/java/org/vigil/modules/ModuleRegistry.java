@@ -44,8 +44,14 @@ public final class ModuleRegistry {
     public static List<Module> all() {
         List<Module> all = new ArrayList<>();
         all.addAll(iosBackupModules());
+        all.addAll(iosSysdiagnoseModules());
         all.addAll(androidBackupModules());
         return all;
+    }
+
+    /** Modules that run on an iOS sysdiagnose archive or folder. */
+    public static List<Module> iosSysdiagnoseModules() {
+        return List.of(new org.vigil.modules.ios.sysdiagnose.ShutdownLog());
     }
 
     /** Modules that run on an Android backup (.ab or unpacked), in MVT's order. */

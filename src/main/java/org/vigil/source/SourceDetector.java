@@ -52,7 +52,8 @@ public final class SourceDetector {
     public static SourceDetector standard() {
         return new SourceDetector(List.of(
                 new IosBackupProbe(),
-                new org.vigil.source.android.AndroidBackupProbe()));
+                new org.vigil.source.android.AndroidBackupProbe(),
+                new org.vigil.source.sysdiagnose.SysdiagnoseProbe()));
     }
 
     /**
