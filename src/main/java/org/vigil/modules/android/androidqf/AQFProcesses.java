@@ -101,7 +101,7 @@ public final class AQFProcesses implements Module {
         if (f.get(0).startsWith("u:r")) {
             label = f.remove(0);
         }
-        if (f.size() < 9) {
+        if (f.size() < 9 && f.size() >= 5) {
             f.add(5, "");
         }
         if (f.size() < 9) {
