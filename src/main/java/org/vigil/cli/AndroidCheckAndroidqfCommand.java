@@ -1,0 +1,36 @@
+package org.vigil.cli;
+
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import org.vigil.source.SourceKind;
+
+/**
+ * {@code vigil android check-androidqf PATH}: an androidqf acquisition folder or zip, with the
+ * androidqf modules (MVT's check-androidqf). The bug report, backup and intrusion logs androidqf
+ * may hold are not checked by this command yet (their sources come separately).
+ */
+@Command(name = "check-androidqf", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
+        description = {"Check an androidqf acquisition (the folder androidqf wrote, or a zip of it).",
+            "The zip is read in place; only the entries that must be files are extracted, into a",
+            "private temporary folder deleted at the end."})
+final class AndroidCheckAndroidqfCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "ANDROIDQF_PATH", description = "The androidqf folder or .zip.")
+    Path path;
+
+    @Mixin
+    CommonOptions options;
+
+    @Override
+    public Integer call() {
+        VigilCommand root = (VigilCommand) spec.root().userObject();
+        return root.runCheck("android check-androidqf", path, EnumSet.of(SourceKind.ANDROID_QF), options);
+    }
+}
