@@ -45,6 +45,7 @@ public final class ModuleRegistry {
         List<Module> all = new ArrayList<>();
         all.addAll(iosBackupModules());
         all.addAll(iosSysdiagnoseModules());
+        all.addAll(org.vigil.modules.android.androidqf.AndroidQfModules.all());
         all.addAll(androidBackupModules());
         return all;
     }

@@ -19,18 +19,11 @@ class AndroidCheckAndroidqfCommandTest {
     @TempDir
     Path tmp;
 
-    @CommandLine.Command(name = "android")
-    static final class Group implements Runnable {
-        @Override
-        public void run() {}
-    }
-
     private int run(StringWriter out, StringWriter err, String... args) {
         UserEnvironment env = new UserEnvironment(Map.of("VIGIL_DATA_DIR", tmp.resolve("data").toString()), tmp,
                 "Linux");
         CommandLine cl = VigilCommand.commandLine(env, Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"),
                 ZoneOffset.UTC), PasswordPrompt.none());
-        cl.addSubcommand("android", new CommandLine(new Group()).addSubcommand(new AndroidCheckAndroidqfCommand()));
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         return cl.execute(args);
