@@ -1,0 +1,45 @@
+package org.vigil.cli;
+
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import org.vigil.source.SourceKind;
+
+/**
+ * {@code vigil android check-bugreport PATH}: checks an Android bug report, as a {@code .zip}
+ * made by {@code adb bugreport} or the folder it unpacks to (MVT's {@code check-bugreport}).
+ * Placed under any parent command: it finds the root {@link VigilCommand} by walking up.
+ */
+@Command(name = "check-bugreport", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
+        description = {"Check an Android bug report (the .zip from `adb bugreport`, or its unpacked folder).",
+            "The zip is read in place; only the entries needed are extracted, to a private temporary folder."})
+final class AndroidCheckBugreportCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "BUGREPORT_PATH", description = "The bug report zip or folder.")
+    Path path;
+
+    @Mixin
+    CommonOptions options;
+
+    @Override
+    public Integer call() {
+        return root().runCheck("android check-bugreport", path, EnumSet.of(SourceKind.ANDROID_BUGREPORT), options);
+    }
+
+    private VigilCommand root() {
+        CommandLine cl = spec.commandLine();
+        while (cl != null) {
+            if (cl.getCommand() instanceof VigilCommand v) {
+                return v;
+            }
+            cl = cl.getParent();
+        }
+        throw new IllegalStateException("check-bugreport must run under the vigil command");
+    }
+}
