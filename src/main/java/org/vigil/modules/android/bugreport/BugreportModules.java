@@ -21,7 +21,7 @@ public final class BugreportModules {
     /** The modules finished so far, in MVT's order (a subsequence of its 13). */
     public static List<Module> all() {
         return List.of(new DumpsysAccessibility(), new DumpsysActivities(), new DumpsysAppops(),
-                new DumpsysGetProp(), new DumpsysPackages(), new DumpsysPlatformCompat(), new DumpsysReceivers(),
+                new DumpsysBatteryDaily(), new DumpsysBatteryHistory(), new DumpsysDBInfo(), new DumpsysGetProp(), new DumpsysPackages(), new DumpsysPlatformCompat(), new DumpsysReceivers(),
                 new BugReportTimestamps(), new Tombstones());
     }
 
