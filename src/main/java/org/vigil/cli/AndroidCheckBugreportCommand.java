@@ -1,5 +1,7 @@
 package org.vigil.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.concurrent.Callable;
@@ -7,12 +9,17 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
+import org.vigil.core.CorruptArtifactException;
+import org.vigil.core.VigilException;
 import org.vigil.source.SourceKind;
+import org.vigil.source.android.BugreportSource;
 
 /**
  * {@code vigil android check-bugreport PATH}: checks an Android bug report, as a {@code .zip}
  * made by {@code adb bugreport} or the folder it unpacks to (MVT's {@code check-bugreport}).
- * Placed under any parent command: it finds the root {@link VigilCommand} by walking up.
+ * Placed under any parent command: it finds the root {@link VigilCommand} by walking up. A file
+ * that is not a readable zip fails at once with "Invalid bugreport archive: ..." (exit
+ * {@link ExitCodes#INPUT_CORRUPT}), as MVT's check-bugreport does.
  */
 @Command(name = "check-bugreport", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
         description = {"Check an Android bug report (the .zip from `adb bugreport`, or its unpacked folder).",
@@ -29,6 +36,16 @@ final class AndroidCheckBugreportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        // a file that is not a readable zip gets MVT's message here, not "not recognised" from detection
+        if (path != null && Files.isRegularFile(path)) {
+            try (BugreportSource ignored = BugreportSource.open(path)) {
+                // readable: the pipeline opens it again through the detector
+            } catch (CorruptArtifactException e) {
+                return root().fail(new CliException(ExitCodes.INPUT_CORRUPT, e.getMessage(), e));
+            } catch (VigilException | IOException e) {
+                // left to the pipeline, which reports it with its own exit code
+            }
+        }
         return root().runCheck("android check-bugreport", path, EnumSet.of(SourceKind.ANDROID_BUGREPORT), options);
     }
 

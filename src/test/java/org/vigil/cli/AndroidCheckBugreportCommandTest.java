@@ -48,6 +48,18 @@ class AndroidCheckBugreportCommandTest {
     }
 
     @Test
+    void notAZipIsAnInvalidBugreportArchive() throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Path bad = java.nio.file.Files.writeString(home.resolve("bugreport.zip"), "not a zip");
+        int code = run(out, err, "android", "check-bugreport", "--output", home.resolve("out").toString(),
+                bad.toString());
+        assertThat(code).isEqualTo(ExitCodes.INPUT_CORRUPT);
+        assertThat(err.toString()).startsWith("vigil: error: Invalid bugreport archive: ")
+                .doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
     void missingPathIsAOneLineError() {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
