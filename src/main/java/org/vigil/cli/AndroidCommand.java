@@ -6,7 +6,8 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code vigil android ...}: the Android commands, named as MVT's. */
 @Command(name = "android", mixinStandardHelpOptions = true, description = "Android acquisitions.",
-        subcommands = {AndroidCheckAndroidqfCommand.class, AndroidCheckBackupCommand.class})
+        subcommands = {AndroidCheckAndroidqfCommand.class, AndroidCheckBugreportCommand.class,
+            AndroidCheckBackupCommand.class})
 final class AndroidCommand implements Runnable {
     @ParentCommand
     VigilCommand root;

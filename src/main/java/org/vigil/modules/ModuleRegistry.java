@@ -46,6 +46,7 @@ public final class ModuleRegistry {
         all.addAll(iosBackupModules());
         all.addAll(iosSysdiagnoseModules());
         all.addAll(org.vigil.modules.android.androidqf.AndroidQfModules.all());
+        all.addAll(org.vigil.modules.android.bugreport.BugreportModules.all());
         all.addAll(androidBackupModules());
         return all;
     }

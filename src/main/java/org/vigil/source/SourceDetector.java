@@ -53,6 +53,7 @@ public final class SourceDetector {
         return new SourceDetector(List.of(
                 new IosBackupProbe(),
                 new org.vigil.source.android.AndroidBackupProbe(),
+                new org.vigil.source.android.BugreportProbe(),
                 new org.vigil.source.android.AndroidQfProbe(),
                 new org.vigil.source.sysdiagnose.SysdiagnoseProbe()));
     }
