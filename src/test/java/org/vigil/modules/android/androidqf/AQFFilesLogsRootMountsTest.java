@@ -108,7 +108,8 @@ class AQFFilesLogsRootMountsTest {
         assertThat(r.timeline()).containsExactly(
                 new TimelineEvent("2024-03-01 19:00:00.000000", "AQFLogTimestamps", "M---", "qf/logs/logcat.txt"),
                 new TimelineEvent("2024-03-02 19:00:00.000000", "AQFLogTimestamps", "M---", "qf/logs/sub/kernel.log"));
-        assertThatThrownBy(() -> run(new AQFLogTimestamps(), QfFixtures.sampleFolder()))
+        var sample = QfFixtures.sampleFolder(); // skips the test when ../shared is absent
+        assertThatThrownBy(() -> run(new AQFLogTimestamps(), sample))
                 .isInstanceOf(ArtifactNotFoundException.class);
     }
 
@@ -175,7 +176,8 @@ class AQFFilesLogsRootMountsTest {
         assertThat(alerts).hasSize(1);
         assertThat(alerts.get(0).matchedIndicator().value()).isEqualTo("/data/evil");
         assertThat(alerts.get(0).message()).contains("file path \"/data/evil\"");
-        assertThatThrownBy(() -> run(new Mounts(), QfFixtures.sampleFolder()))
+        var sample = QfFixtures.sampleFolder(); // skips the test when ../shared is absent
+        assertThatThrownBy(() -> run(new Mounts(), sample))
                 .isInstanceOf(ArtifactNotFoundException.class);
     }
 }
