@@ -137,7 +137,10 @@ final class CheckPipeline {
                 RunSink sink = stream != null ? stream : (slug, plugin) -> ResultSink.discarding();
                 ModuleRunner runner = new ModuleRunner(source, indicators,
                         new ModuleOptions(o.fast, o.allowNetwork), clock, console, sink);
-                List<ModuleOutcome> outcomes = runner.run(modules);
+                List<ModuleOutcome> outcomes = new ArrayList<>(runner.run(modules));
+                if (source.kind() == SourceKind.ANDROID_QF && o.modules.isEmpty()) {
+                    outcomes.addAll(runNestedBackup(source, o, indicators, console, sink));
+                }
                 List<InputHash> hashes = o.hashes ? hashInputs(source) : List.of();
                 Map<String, String> device = new TreeMap<>(source.deviceInfo().properties());
                 RunInfo info = new RunInfo(req.command(), input.toString(), source.kind().label(),
@@ -169,6 +172,42 @@ final class CheckPipeline {
             }
         } catch (IOException e) {
             throw new CliException(ExitCodes.INPUT_CORRUPT, input + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * androidqf acquisitions hold the phone's adb backup ({@code backup.ab}): like MVT, its
+     * modules run as part of the same check (an encrypted one asks for its password once).
+     */
+    private List<ModuleOutcome> runNestedBackup(AcquisitionSource source, CommonOptions o, Indicators indicators,
+            Console console, RunSink sink) throws CliException, IOException {
+        java.util.Optional<org.vigil.source.ArtifactRef> ab = source.find(
+                org.vigil.source.ArtifactPattern.anyDomain("*backup.ab")).stream().findFirst();
+        if (ab.isEmpty()) {
+            return List.of();
+        }
+        Path file = source.localFile(ab.get());
+        if (!org.vigil.source.android.AndroidBackup.readHeader(file).backup()) {
+            LOG.warn("Skipping backup modules as {} is malformed", ab.get().displayName());
+            return List.of();
+        }
+        try {
+            org.vigil.source.BackupCredentials credentials =
+                    org.vigil.source.android.AndroidBackupProbe.needsPassword(file)
+                            ? BackupPasswords.require(o.password, o.keyFile, env, prompt, file) : null;
+            try (AcquisitionSource nested = org.vigil.source.android.AndroidBackupSource.open(file, credentials)) {
+                console.line("Nested adb backup " + ab.get().displayName() + ":");
+                ModuleRunner runner = new ModuleRunner(nested, indicators,
+                        new ModuleOptions(o.fast, o.allowNetwork), clock, console, sink);
+                return runner.run(ModuleRunner.order(ModuleRegistry.androidBackupModules(), List.of()));
+            }
+        } catch (EncryptedSourceException e) {
+            throw new CliException(ExitCodes.ENCRYPTED, e.getMessage(), e);
+        } catch (WrongPasswordException e) {
+            throw new CliException(ExitCodes.WRONG_PASSWORD, e.getMessage(), e);
+        } catch (VigilException e) {
+            LOG.warn("Skipping backup modules: {}", e.getMessage());
+            return List.of();
         }
     }
 
