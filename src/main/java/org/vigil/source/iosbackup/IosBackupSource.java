@@ -34,6 +34,7 @@ import org.vigil.source.AcquisitionSource;
 import org.vigil.source.BackupCredentials;
 import org.vigil.source.iosbackup.crypto.EncryptedBackup;
 import org.vigil.source.ArtifactPattern;
+import org.vigil.ios.IosReleases;
 import org.vigil.source.ArtifactRef;
 import org.vigil.source.DeviceInfo;
 import org.vigil.source.FileMeta;
@@ -71,6 +72,11 @@ public final class IosBackupSource implements AcquisitionSource {
     private static final List<String> DEVICE_KEYS = List.of("Build Version", "Device Name", "Display Name",
             "Last Backup Date", "Product Name", "Product Type", "Product Version", "Serial Number",
             "Target Type", "Unique Identifier", "iTunes Version");
+
+    /** DeviceInfo key: the model name of Product Type, when known (e.g. "iPhone 7"). */
+    public static final String MODEL = "Model";
+    /** DeviceInfo key: the latest iOS version Vigil knows of (compare with Product Version). */
+    public static final String IOS_LATEST_KNOWN = "iOS latest known";
 
     private final Path root;
     private final Path realRoot;
@@ -221,6 +227,10 @@ public final class IosBackupSource implements AcquisitionSource {
                 props.put(key, v.toString());
             }
         }
+        IosReleases releases = IosReleases.bundled();
+        String type = props.get("Product Type");
+        releases.modelDescription(type).ifPresent(model -> props.put(MODEL, model));
+        props.put(IOS_LATEST_KNOWN, releases.latest().version());
         return new DeviceInfo(props);
     }
 

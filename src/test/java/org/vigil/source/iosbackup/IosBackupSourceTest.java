@@ -64,6 +64,7 @@ class IosBackupSourceTest {
                     .containsEntry("Product Type", "iPhone9,3").containsEntry("Product Version", "14.3")
                     .containsEntry("Device Name", "Test iPhone").containsEntry("Serial Number", "F1234567890")
                     .containsEntry("Last Backup Date", "2021-12-03 19:33:13.000000")
+                    .containsEntry("Model", "iPhone 7").containsEntry("iOS latest known", "26.6.1")
                     .doesNotContainKeys("IMEI", "Phone Number");
 
             ArtifactRef sms = src.byId(SMS_ID).orElseThrow();

@@ -23,6 +23,7 @@ import org.vigil.core.Platform;
 import org.vigil.core.model.Alert;
 import org.vigil.io.PlistReader;
 import org.vigil.ioc.Indicators;
+import org.vigil.ios.IosReleases;
 import org.vigil.source.SourceKind;
 
 /**
@@ -36,8 +37,10 @@ import org.vigil.source.SourceKind;
  * null. Dates are written as Python's {@code str(datetime)} does ({@code 2021-12-03 19:33:13}).
  *
  * <p>Flags nothing: no indicator applies and no timeline is produced (as MVT's module of the same
- * name). Every key is logged so command.log records the device. MVT also logs an "outdated iOS"
- * warning by comparing Product Version with its iOS release list; that list is not in Vigil yet.
+ * name). Every key is logged so command.log records the device; Product Type is logged with its model
+ * name when known ({@code Product Type: iPhone9,3 (iPhone 7)}). As MVT does, when Product Version is
+ * older than the latest release in {@link IosReleases} a WARNING (not an alert) is logged: "This
+ * phone is running an outdated iOS version: X (latest is Y)". Nothing is added to the record.
  */
 public final class BackupInfo implements Module {
     private static final Logger LOG = LoggerFactory.getLogger(BackupInfo.class);
@@ -63,6 +66,18 @@ public final class BackupInfo implements Module {
         return DESCRIPTOR;
     }
 
+    private final IosReleases releases;
+
+    /** With the bundled iOS release list. */
+    public BackupInfo() {
+        this(IosReleases.bundled());
+    }
+
+    /** With a given iOS release list (tests). */
+    BackupInfo(IosReleases releases) {
+        this.releases = releases;
+    }
+
     @Override
     public ModuleResult run(ModuleContext context) throws Exception {
         Path info = context.source().rootFile(INFO_PLIST).orElseThrow(() -> new ArtifactNotFoundException(
@@ -71,8 +86,18 @@ public final class BackupInfo implements Module {
         Map<String, Object> results = new LinkedHashMap<>();
         for (String field : FIELDS) {
             Object value = jsonValue(plist.get(field));
-            LOG.info("{}: {}", field, value);
+            String model = "Product Type".equals(field) && value instanceof String type
+                    ? releases.modelDescription(type).orElse(null) : null;
+            if (model != null) {
+                LOG.info("{}: {} ({})", field, value, model);
+            } else {
+                LOG.info("{}: {}", field, value);
+            }
             results.put(field, value);
+        }
+        if (plist.get("Product Version") instanceof String version && releases.isOutdated(version)) {
+            LOG.warn("This phone is running an outdated iOS version: {} (latest is {})",
+                    releases.resolveVersion(version).orElse(version), releases.latest().version());
         }
         return context.newResult(DESCRIPTOR).objectResults(Collections.unmodifiableMap(results)).build();
     }

@@ -3,6 +3,10 @@ package org.vigil.modules.ios.backup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +22,8 @@ import org.vigil.core.CorruptArtifactException;
 import org.vigil.core.ModuleContext;
 import org.vigil.core.ModuleResult;
 import org.vigil.ioc.Indicators;
+import org.vigil.ios.IosReleases;
+import org.slf4j.LoggerFactory;
 import org.vigil.source.AcquisitionSource;
 import org.vigil.source.SourceKind;
 import org.vigil.source.iosbackup.BackupFixture;
@@ -97,5 +103,49 @@ class BackupInfoTest {
                 .isEmpty();
         assertThat(new BackupInfo().descriptor().slug()).isEqualTo("backup_info");
         assertThat(new BackupInfo().descriptor().pluginName()).isEqualTo("BackupInfo");
+    }
+
+    private static List<String> logged(ThrowingRun body) throws Exception {
+        Logger logger = (Logger) LoggerFactory.getLogger(BackupInfo.class);
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        Level before = logger.getLevel();
+        logger.setLevel(Level.INFO);
+        logger.addAppender(appender);
+        try {
+            body.run();
+        } finally {
+            logger.detachAppender(appender);
+            logger.setLevel(before);
+        }
+        return appender.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+    }
+
+    interface ThrowingRun {
+        void run() throws Exception;
+    }
+
+    @Test
+    void realSampleLogsOutdatedIosAndModel() throws Exception {
+        try (IosBackupSource src = IosBackupSource.open(SharedData.iosBackup())) {
+            List<String> lines = logged(() -> new BackupInfo().run(context(src, Indicators.empty())));
+            assertThat(lines).contains("INFO Product Type: iPhone9,3 (iPhone 7)", "INFO Product Version: 14.3",
+                    "WARN This phone is running an outdated iOS version: 14.3 (latest is 26.6.1)");
+            assertThat(lines.stream().filter(l -> l.startsWith("WARN"))).hasSize(1);
+            assertThat(src.deviceInfo().get(IosBackupSource.MODEL)).isEqualTo("iPhone 7");
+            assertThat(src.deviceInfo().get(IosBackupSource.IOS_LATEST_KNOWN)).isEqualTo("26.6.1");
+        }
+    }
+
+    @Test
+    void currentIosIsNotWarnedAndUnknownModelIsLoggedBare(@TempDir Path tmp) throws Exception {
+        Path root = BackupFixture.at(tmp.resolve("b")).file("HomeDomain", "a", "a").write();
+        IosReleases releases = IosReleases.of(List.of(new IosReleases.Release("18C66", "14.3")), List.of());
+        try (IosBackupSource src = IosBackupSource.open(root)) {
+            List<String> lines = logged(() -> new BackupInfo(releases).run(context(src, Indicators.empty())));
+            assertThat(lines).contains("INFO Product Type: iPhone9,3");
+            assertThat(lines).noneMatch(l -> l.startsWith("WARN"));
+            assertThat(lines).hasSize(18);
+        }
     }
 }
