@@ -53,7 +53,10 @@ public final class ModuleRegistry {
 
     /** Modules that run on an iOS sysdiagnose archive or folder. */
     public static List<Module> iosSysdiagnoseModules() {
-        return List.of(new org.vigil.modules.ios.sysdiagnose.ShutdownLog());
+        return List.of(
+                new org.vigil.modules.ios.sysdiagnose.ShutdownLog(),
+                new org.vigil.modules.ios.sysdiagnose.SysdiagnoseProcesses(),
+                new org.vigil.modules.ios.sysdiagnose.SysdiagnoseCrashes());
     }
 
     /** Modules that run on an Android backup (.ab or unpacked), in MVT's order. */
