@@ -125,7 +125,7 @@ public final class StreamingOutput implements RunSink, AutoCloseable {
         if (items.isEmpty()) {
             return new byte[0];
         }
-        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream(items.size() * 512);
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream(items.size() * 4096);
         try (JsonGenerator gen = mapper.getFactory().createGenerator(buf, JsonEncoding.UTF8)) {
             gen.setPrettyPrinter(MvtJson.prettyPrinter());
             gen.writeStartArray();
