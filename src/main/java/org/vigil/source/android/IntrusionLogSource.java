@@ -9,6 +9,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitOption;
@@ -34,6 +35,7 @@ import java.util.function.Consumer;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
+import java.util.zip.ZipInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vigil.core.ArtifactNotFoundException;
@@ -63,7 +65,8 @@ import org.vigil.source.SourceKind;
  * read. Each file or entry is read up to {@value #DEFAULT_MAX_FILE_BYTES} bytes whatever size it
  * claims, all of them up to {@link #DEFAULT_MAX_TOTAL_BYTES}; longer input is refused with an
  * {@link IOException} naming the file. Folders are walked without following symbolic links, at
- * most {@value #MAX_DEPTH} levels deep. Nested zips are not opened (MVT walks them; see the report).
+ * most {@value #MAX_DEPTH} levels deep. Zips inside the folder or the zip are walked as MVT does,
+ * as streams (never extracted), up to {@value #MAX_NESTING} levels, with the same checks and caps.
  *
  * <p><b>Time zone</b>: the device zone is UTC ({@link #DEVICE_TIMEZONE} in {@link #deviceInfo()});
  * a {@code --timezone} option is not implemented yet.
@@ -82,6 +85,8 @@ public final class IntrusionLogSource implements AcquisitionSource {
     public static final long DEFAULT_MAX_TOTAL_BYTES = 2L << 30;
     /** Deepest folder level walked. */
     static final int MAX_DEPTH = 32;
+    /** Deepest nesting of zips inside the logs. */
+    static final int MAX_NESTING = 3;
     /** Longest line parsed (longer lines are malformed). */
     static final int MAX_LINE_CHARS = 16 << 20;
     /** {@link DeviceInfo} key: the device time zone used for timestamps. */
@@ -128,10 +133,14 @@ public final class IntrusionLogSource implements AcquisitionSource {
         if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
             for (Path f : txtFiles(p)) {
                 String name = p.relativize(f).toString().replace('\\', '/');
-                refs.add(new ArtifactRef(name, "", name, null));
                 inputs.add(f);
                 try (InputStream in = Files.newInputStream(f, LinkOption.NOFOLLOW_LINKS)) {
-                    loader.load(name, in);
+                    if (name.toLowerCase(Locale.ROOT).endsWith(".zip")) {
+                        loader.loadNestedZip(name, in, 1, refs);
+                    } else {
+                        refs.add(new ArtifactRef(name, "", name, null));
+                        loader.load(name, in);
+                    }
                 }
             }
         } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
@@ -149,7 +158,9 @@ public final class IntrusionLogSource implements AcquisitionSource {
                         continue;
                     }
                     if (name.toLowerCase(Locale.ROOT).endsWith(".zip")) {
-                        LOG.warn("{}: nested archive \"{}\" not read", p, name);
+                        try (InputStream in = zf.getInputStream(e)) {
+                            loader.loadNestedZip(name, in, 1, refs);
+                        }
                         continue;
                     }
                     if (!name.toLowerCase(Locale.ROOT).endsWith(".txt")) {
@@ -178,7 +189,8 @@ public final class IntrusionLogSource implements AcquisitionSource {
         Files.walkFileTree(dir, EnumSet.noneOf(FileVisitOption.class), MAX_DEPTH, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                if (attrs.isRegularFile() && file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".txt")) {
+                String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
+                if (attrs.isRegularFile() && (n.endsWith(".txt") || n.endsWith(".zip"))) {
                     out.add(file);
                 }
                 return FileVisitResult.CONTINUE;
@@ -225,10 +237,23 @@ public final class IntrusionLogSource implements AcquisitionSource {
         }
 
         void load(String name, InputStream raw) throws IOException {
+            load(name, raw, false);
+        }
+
+        /** Parses (or, with {@code skip}, only reads and counts) one file. */
+        void load(String name, InputStream raw, boolean skip) throws IOException {
             CountingStream in = new CountingStream(raw, name, maxFile, maxTotal - total);
             var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
                     .onUnmappableCharacter(CodingErrorAction.REPLACE);
             int bad = 0;
+            if (skip) {
+                try {
+                    in.transferTo(OutputStream.nullOutputStream());
+                } finally {
+                    total += in.count;
+                }
+                return;
+            }
             try (BufferedReader r = new BufferedReader(new InputStreamReader(in, decoder))) {
                 String line;
                 while ((line = r.readLine()) != null) {
@@ -244,6 +269,50 @@ public final class IntrusionLogSource implements AcquisitionSource {
             }
             if (bad > 0) {
                 malformed.merge(name, bad, Integer::sum);
+            }
+        }
+
+        /**
+         * A zip inside the logs (MVT walks them), read as a stream, never extracted: its safe
+         * {@code .txt} entries are loaded as {@code outer!/entry}, its zips up to
+         * {@value #MAX_NESTING} levels; the caps count the decompressed bytes.
+         */
+        void loadNestedZip(String name, InputStream raw, int level, List<ArtifactRef> refs) throws IOException {
+            if (level > MAX_NESTING) {
+                LOG.warn("{}: archive nested deeper than {} levels not read", name, MAX_NESTING);
+                return;
+            }
+            CountingStream capped = new CountingStream(raw, name, maxFile, maxTotal - total);
+            try {
+                ZipInputStream z = new ZipInputStream(capped);
+                ZipEntry e;
+                while ((e = z.getNextEntry()) != null) {
+                    String inner = e.getName();
+                    String full = name + "!/" + inner;
+                    String lower = inner.toLowerCase(Locale.ROOT);
+                    InputStream entry = new java.io.FilterInputStream(z) {
+                        @Override
+                        public void close() {
+                            // the entry ends at the next getNextEntry()
+                        }
+                    };
+                    boolean wanted = !e.isDirectory() && (lower.endsWith(".txt") || lower.endsWith(".zip"));
+                    if (wanted && !AndroidQfSource.isSafeEntryName(inner)) {
+                        LOG.warn("{}: skipping unsafe intrusion log archive entry \"{}\"", name, inner);
+                        wanted = false;
+                    }
+                    if (!wanted) {
+                        // Skipped entries are still inflated to reach the next one: count them.
+                        load(full, entry, true);
+                    } else if (lower.endsWith(".zip")) {
+                        loadNestedZip(full, entry, level + 1, refs);
+                    } else {
+                        refs.add(new ArtifactRef(full, "", full, null));
+                        load(full, entry);
+                    }
+                }
+            } catch (ZipException e) {
+                LOG.warn("{}: not a readable zip archive ({}); skipped", name, e.getMessage());
             }
         }
 

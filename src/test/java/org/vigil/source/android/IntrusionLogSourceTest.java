@@ -98,8 +98,7 @@ class IntrusionLogSourceTest {
         Path z = zip(tmp.resolve("logs.zip"), new java.util.LinkedHashMap<>(Map.of(
                 "intrusion_logs/a.txt", DNS + "\n" + CONNECT + "\n",
                 "intrusion_logs/../escape.txt", "{\"dns_event\": {\"hostname\": \"escaped\"}}\n",
-                "/abs.txt", "{\"dns_event\": {\"hostname\": \"absolute\"}}\n",
-                "inner.zip", "PK")));
+                "/abs.txt", "{\"dns_event\": {\"hostname\": \"absolute\"}}\n")));
         ListAppender<ILoggingEvent> logs = capture();
         try (IntrusionLogSource s = IntrusionLogSource.open(z)) {
             assertThat(s.events("dns_event")).extracting(n -> n.get("hostname").asText()).containsExactly("a.example");
@@ -108,12 +107,61 @@ class IntrusionLogSourceTest {
             s.forEachEntry(r -> names.add(r.id()));
             assertThat(names).containsExactly("intrusion_logs/a.txt");
             assertThat(warnings(logs)).contains(z + ": skipping unsafe intrusion log archive entry "
-                    + "\"intrusion_logs/../escape.txt\"", z + ": skipping unsafe intrusion log archive entry \"/abs.txt\"",
-                    z + ": nested archive \"inner.zip\" not read");
+                    + "\"intrusion_logs/../escape.txt\"", z + ": skipping unsafe intrusion log archive entry \"/abs.txt\"");
         } finally {
             release(logs);
         }
         assertThat(Files.exists(tmp.resolve("escape.txt"))).isFalse();
+    }
+
+    private static byte[] zipBytes(Map<String, byte[]> entries) throws IOException {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        try (ZipOutputStream z = new ZipOutputStream(b)) {
+            for (var e : entries.entrySet()) {
+                z.putNextEntry(new ZipEntry(e.getKey()));
+                z.write(e.getValue());
+                z.closeEntry();
+            }
+        }
+        return b.toByteArray();
+    }
+
+    @Test
+    void nestedZipsAreWalkedInPlaceWithTheSameChecks() throws Exception {
+        byte[] innermost = zipBytes(new java.util.LinkedHashMap<>(Map.of(
+                "c.txt", (CONNECT + "\n").getBytes(StandardCharsets.UTF_8))));
+        byte[] inner = zipBytes(new java.util.LinkedHashMap<>(Map.of(
+                "b.txt", (DNS + "\nbroken\n").getBytes(StandardCharsets.UTF_8),
+                "../evil.txt", FUTURE.getBytes(StandardCharsets.UTF_8),
+                "deeper.zip", innermost)));
+        Path root = tmp.resolve("logs");
+        Files.createDirectories(root);
+        Files.write(root.resolve("day1.zip"), inner);
+        try (IntrusionLogSource s = IntrusionLogSource.open(root)) {
+            assertThat(s.events("dns_event")).hasSize(1);
+            assertThat(s.events("connect_event")).hasSize(1);
+            assertThat(s.eventTypes()).doesNotContain("future_event");
+            assertThat(s.malformedLines()).isEqualTo(Map.of("day1.zip!/b.txt", 1));
+            List<String> names = new java.util.ArrayList<>();
+            s.forEachEntry(r -> names.add(r.id()));
+            assertThat(names).containsExactlyInAnyOrder("day1.zip!/b.txt", "day1.zip!/deeper.zip!/c.txt");
+        }
+        Path z = zip(tmp.resolve("outer.zip"), Map.of("x.txt", "\n"));
+        Files.write(z, zipBytes(Map.of("nested/day1.zip", inner)));
+        try (IntrusionLogSource s = IntrusionLogSource.open(z)) {
+            assertThat(s.events("dns_event")).hasSize(1);
+            assertThat(s.events("connect_event")).hasSize(1);
+        }
+    }
+
+    @Test
+    void nestedEntryBeyondTheCapIsRefused() throws Exception {
+        byte[] inner = zipBytes(Map.of("big.txt", new byte[10_000]));
+        Path root = tmp.resolve("logs");
+        Files.createDirectories(root);
+        Files.write(root.resolve("n.zip"), inner);
+        assertThatThrownBy(() -> IntrusionLogSource.open(root, 5_000, 1_000_000)).isInstanceOf(IOException.class)
+                .hasMessage("n.zip!/big.txt: larger than 5000 bytes; refused");
     }
 
     @Test
