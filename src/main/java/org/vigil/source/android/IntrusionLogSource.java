@@ -68,8 +68,8 @@ import org.vigil.source.SourceKind;
  * most {@value #MAX_DEPTH} levels deep. Zips inside the folder or the zip are walked as MVT does,
  * as streams (never extracted), up to {@value #MAX_NESTING} levels, with the same checks and caps.
  *
- * <p><b>Time zone</b>: the device zone is UTC ({@link #DEVICE_TIMEZONE} in {@link #deviceInfo()});
- * a {@code --timezone} option is not implemented yet.
+ * <p><b>Time zone</b>: the device zone is UTC ({@link #DEVICE_TIMEZONE} in {@link #deviceInfo()})
+ * unless {@link #withDeviceZone} sets another; a {@code --timezone} option is not implemented yet.
  */
 public final class IntrusionLogSource implements AcquisitionSource {
     private static final Logger LOG = LoggerFactory.getLogger(IntrusionLogSource.class);
@@ -99,6 +99,7 @@ public final class IntrusionLogSource implements AcquisitionSource {
     private final Map<String, Integer> malformed;
     private final Set<String> unknownTypes;
     private final List<Path> inputFiles;
+    private java.time.ZoneId zone = java.time.ZoneOffset.UTC;
 
     private IntrusionLogSource(Path root, List<ArtifactRef> files, Map<String, List<ObjectNode>> buckets,
             Map<String, Integer> malformed, Set<String> unknownTypes, List<Path> inputFiles) {
@@ -426,9 +427,18 @@ public final class IntrusionLogSource implements AcquisitionSource {
         return malformed.values().stream().mapToInt(Integer::intValue).sum();
     }
 
-    /** The device time zone used for timestamps: UTC (no --timezone yet). */
+    /** The device time zone the modules give timestamps in: UTC unless {@link #withDeviceZone} set it. */
     public java.time.ZoneId deviceZone() {
-        return java.time.ZoneOffset.UTC;
+        return zone;
+    }
+
+    /**
+     * Sets the device time zone (e.g. androidqf's {@code persist.sys.timezone}, or a future
+     * {@code --timezone}); timestamps become device local time, as MVT's. Returns this source.
+     */
+    public IntrusionLogSource withDeviceZone(java.time.ZoneId deviceZone) {
+        this.zone = java.util.Objects.requireNonNull(deviceZone, "deviceZone");
+        return this;
     }
 
     @Override
@@ -480,7 +490,7 @@ public final class IntrusionLogSource implements AcquisitionSource {
 
     @Override
     public DeviceInfo deviceInfo() {
-        return new DeviceInfo(Map.of(DEVICE_TIMEZONE, "UTC"));
+        return new DeviceInfo(Map.of(DEVICE_TIMEZONE, zone.getId().equals("Z") ? "UTC" : zone.getId()));
     }
 
     @Override

@@ -52,8 +52,9 @@ public final class ConnectEvent implements Module {
         List<ObjectNode> events = IntrusionLogs.events(ctx.source(), TYPE);
         ModuleResult.Builder out = ctx.newResult(DESCRIPTOR);
         Indicators iocs = ctx.hasIndicators() ? ctx.indicators() : null;
+        java.time.ZoneId zone = IntrusionLogs.zone(ctx.source());
         for (ObjectNode ev : events) {
-            ObjectNode r = IntrusionLogs.withTimestamp(ev, false);
+            ObjectNode r = IntrusionLogs.withTimestamp(ev, false, zone);
             List<IndicatorMatch> matches = iocs == null ? List.of() : check(r, iocs);
             for (IndicatorMatch m : matches) {
                 out.alert(Level.CRITICAL, m, IntrusionLogs.time(r), r);

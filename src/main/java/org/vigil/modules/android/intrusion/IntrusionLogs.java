@@ -32,6 +32,16 @@ final class IntrusionLogs {
      * number, as MVT.
      */
     static ObjectNode withTimestamp(ObjectNode event, boolean nanos) {
+        return withTimestamp(event, nanos, java.time.ZoneOffset.UTC);
+    }
+
+    /** The device zone of the source (UTC for other sources). */
+    static java.time.ZoneId zone(AcquisitionSource source) {
+        return source instanceof IntrusionLogSource logs ? logs.deviceZone() : java.time.ZoneOffset.UTC;
+    }
+
+    /** As {@link #withTimestamp(ObjectNode, boolean)}, in device local time of {@code zone}. */
+    static ObjectNode withTimestamp(ObjectNode event, boolean nanos, java.time.ZoneId zone) {
         ObjectNode r = event.deepCopy();
         JsonNode t = event.get("event_time");
         String ts = null;
@@ -43,6 +53,11 @@ final class IntrusionLogs {
                 micros = (long) Math.floor(nanos ? t.asDouble() / 1000.0 : t.asDouble() * 1000.0);
             }
             String iso = Times.fromEpochMicros(micros);
+            if (!iso.isEmpty() && !zone.equals(java.time.ZoneOffset.UTC)) {
+                java.time.Instant at = java.time.Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+                        Math.floorMod(micros, 1_000_000L) * 1000L);
+                iso = Times.format(java.time.LocalDateTime.ofInstant(at, zone));
+            }
             ts = iso.isEmpty() ? null : iso;
         }
         if (ts == null) {

@@ -88,9 +88,10 @@ public final class SecurityEvent implements Module {
         List<ObjectNode> events = IntrusionLogs.events(ctx.source(), TYPE);
         ModuleResult.Builder out = ctx.newResult(DESCRIPTOR);
         Indicators iocs = ctx.hasIndicators() ? ctx.indicators() : null;
+        java.time.ZoneId zone = IntrusionLogs.zone(ctx.source());
         Map<String, Integer> counts = new LinkedHashMap<>();
         for (ObjectNode ev : events) {
-            ObjectNode r = IntrusionLogs.withTimestamp(ev, true);
+            ObjectNode r = IntrusionLogs.withTimestamp(ev, true, zone);
             String tag = tagOf(r);
             if (tag != null) {
                 counts.merge(tag, 1, Integer::sum);

@@ -216,4 +216,20 @@ class IntrusionLogModulesTest {
         assertThat(SecurityEvent.TAGS.get("cert_validation_failure")).isEqualTo(210033);
         assertThat(SecurityEvent.TAGS.get("nfc_disabled")).isEqualTo(210046);
     }
+
+    @Test
+    void deviceZoneGivesLocalTimestamps() throws Exception {
+        Path p = logs(tmp, "a.txt", List.of(CONNECT, PROCESS));
+        try (org.vigil.source.android.IntrusionLogSource s = org.vigil.source.android.IntrusionLogSource.open(p)
+                .withDeviceZone(java.time.ZoneId.of("Europe/Rome"))) {
+            var ctx = new org.vigil.core.ModuleContext(s, org.vigil.ioc.Indicators.empty(), null, java.util.Map.of(),
+                    IntrusionFixtures.CLOCK);
+            assertThat(new ConnectEvent().run(ctx).timeline()).extracting(TimelineEvent::timestamp)
+                    .containsExactly("2025-01-01 01:00:01.000000");
+            assertThat(new SecurityEvent().run(ctx).timeline()).extracting(TimelineEvent::timestamp)
+                    .containsExactly("2025-01-01 01:00:02.123456");
+            assertThat(s.deviceInfo().get(org.vigil.source.android.IntrusionLogSource.DEVICE_TIMEZONE))
+                    .isEqualTo("Europe/Rome");
+        }
+    }
 }
