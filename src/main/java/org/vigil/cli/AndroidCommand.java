@@ -7,7 +7,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code vigil android ...}: the Android commands, named as MVT's. */
 @Command(name = "android", mixinStandardHelpOptions = true, description = "Android acquisitions.",
         subcommands = {AndroidCheckAndroidqfCommand.class, AndroidCheckBugreportCommand.class,
-            AndroidCheckBackupCommand.class})
+            AndroidCheckBackupCommand.class, AndroidCheckIntrusionLogsCommand.class})
 final class AndroidCommand implements Runnable {
     @ParentCommand
     VigilCommand root;

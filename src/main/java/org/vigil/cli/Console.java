@@ -45,7 +45,7 @@ final class Console implements ModuleRunner.Listener {
         String counter = total > 0 ? String.format("[%" + String.valueOf(total).length() + "d/%d] ", ++done, total) : "";
         sb.append(String.format("  %s%-32s %-12s", counter, o.slug(), o.status().jsonName()));
         if (o.status() == ModuleStatus.CHECKED) {
-            sb.append(String.format("%7d record%s", o.recordCount(), o.recordCount() == 1 ? " " : "s"));
+            sb.append(String.format("%7d record%s", o.recordCount(), o.recordCount() == 1 ? "" : "s"));
             if (!o.alerts().isEmpty()) {
                 sb.append(", ").append(alertPhrase(o.alerts()));
             }

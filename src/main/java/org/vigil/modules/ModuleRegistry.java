@@ -48,6 +48,7 @@ public final class ModuleRegistry {
         all.addAll(org.vigil.modules.android.androidqf.AndroidQfModules.all());
         all.addAll(org.vigil.modules.android.bugreport.BugreportModules.all());
         all.addAll(androidBackupModules());
+        all.addAll(org.vigil.modules.android.intrusion.IntrusionLogModules.all());
         return all;
     }
 

@@ -55,6 +55,7 @@ public final class SourceDetector {
                 new org.vigil.source.android.AndroidBackupProbe(),
                 new org.vigil.source.android.BugreportProbe(),
                 new org.vigil.source.android.AndroidQfProbe(),
+                new org.vigil.source.android.IntrusionLogProbe(),
                 new org.vigil.source.sysdiagnose.SysdiagnoseProbe()));
     }
 
