@@ -2,7 +2,6 @@ package org.vigil.source.android;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +17,7 @@ import javax.crypto.CipherInputStream;
 import javax.crypto.Mac;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.vigil.io.CappedInputStream;
 import org.vigil.core.CorruptArtifactException;
 import org.vigil.core.EncryptedSourceException;
 import org.vigil.core.UnsupportedSchemaException;
@@ -197,7 +197,8 @@ public final class AndroidBackup {
         if (h.compression()) {
             in = new InflaterInputStream(in, new java.util.zip.Inflater(), 64 * 1024);
         }
-        return new Capped(in, maxTarBytes, name);
+        return new CappedInputStream(in, maxTarBytes,
+                name + ": the backup's tar data exceeds " + maxTarBytes + " bytes (decompression bomb?)");
     }
 
     private static InputStream decrypting(InputStream in, String name, int version, BackupCredentials credentials)
@@ -345,53 +346,6 @@ public final class AndroidBackup {
             return HexFormat.of().parseHex(s.toLowerCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new CorruptArtifactException(name + ": " + INVALID_ENCRYPTED_HEADER + " (not hexadecimal)");
-        }
-    }
-
-    /** Fails when more than {@code max} bytes are read. */
-    private static final class Capped extends FilterInputStream {
-        private final long max;
-        private final String name;
-        private long count;
-
-        Capped(InputStream in, long max, String name) {
-            super(in);
-            this.max = max;
-            this.name = name;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                count += n;
-                if (count > max) {
-                    throw new IOException(name + ": the backup's tar data exceeds " + max
-                            + " bytes (decompression bomb?)");
-                }
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            byte[] buf = new byte[8192];
-            long done = 0;
-            while (done < n) {
-                int r = read(buf, 0, (int) Math.min(buf.length, n - done));
-                if (r < 0) {
-                    break;
-                }
-                done += r;
-            }
-            return done;
         }
     }
 

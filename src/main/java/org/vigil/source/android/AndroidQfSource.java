@@ -2,7 +2,6 @@ package org.vigil.source.android;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -35,6 +34,7 @@ import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vigil.io.CappedInputStream;
 import org.vigil.core.ArtifactNotFoundException;
 import org.vigil.core.CorruptArtifactException;
 import org.vigil.core.VigilException;
@@ -456,10 +456,14 @@ public final class AndroidQfSource implements AcquisitionSource {
                 throw new IOException(root + "!" + name + ": entry of " + e.getSize() + " bytes exceeds the cap of "
                         + limit + " bytes");
             }
-            return new Capped(zip.getInputStream(e), limit, root + "!" + name);
+            return capped(zip.getInputStream(e), limit, root + "!" + name);
         }
         Path file = folderFile(name);
-        return new Capped(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS), limit, file.toString());
+        return capped(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS), limit, file.toString());
+    }
+
+    private static InputStream capped(InputStream in, long limit, String name) {
+        return new CappedInputStream(in, limit, name + ": more than " + limit + " bytes; refused (size cap)");
     }
 
     /** The file of a folder acquisition, checked to be inside it (no symlink escape). */
@@ -574,50 +578,5 @@ public final class AndroidQfSource implements AcquisitionSource {
     /** The temporary folder of extracted entries, or null before any extraction (tests). */
     Path workspace() {
         return workspace;
-    }
-
-    /** A stream that fails once more than {@code limit} bytes have been read. */
-    private static final class Capped extends FilterInputStream {
-        private final long limit;
-        private final String name;
-        private long count;
-
-        Capped(InputStream in, long limit, String name) {
-            super(in);
-            this.limit = limit;
-            this.name = name;
-        }
-
-        private void add(long n) throws IOException {
-            if (n > 0) {
-                count += n;
-                if (count > limit) {
-                    throw new IOException(name + ": more than " + limit + " bytes; refused (size cap)");
-                }
-            }
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                add(1);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            add(n);
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long s = super.skip(n);
-            add(s);
-            return s;
-        }
     }
 }

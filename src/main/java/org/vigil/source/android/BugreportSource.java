@@ -1,6 +1,5 @@
 package org.vigil.source.android;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +27,7 @@ import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vigil.io.CappedInputStream;
 import org.vigil.core.ArtifactNotFoundException;
 import org.vigil.core.CorruptArtifactException;
 import org.vigil.source.AcquisitionSource;
@@ -301,10 +301,15 @@ public final class BugreportSource implements AcquisitionSource {
     public InputStream open(ArtifactRef ref) throws IOException {
         String name = known(ref);
         if (zip != null) {
-            return new Bounded(zip.getInputStream(zipEntries.get(name)), MAX_ENTRY_BYTES, root + "!" + name);
+            return bounded(zip.getInputStream(zipEntries.get(name)), MAX_ENTRY_BYTES, root + "!" + name);
         }
-        return new Bounded(Files.newInputStream(inFolder(name), LinkOption.NOFOLLOW_LINKS), MAX_ENTRY_BYTES,
+        return bounded(Files.newInputStream(inFolder(name), LinkOption.NOFOLLOW_LINKS), MAX_ENTRY_BYTES,
                 root.resolve(name).toString());
+    }
+
+    /** An entry's stream, capped at {@code max} bytes. */
+    static InputStream bounded(InputStream in, long max, String name) {
+        return new CappedInputStream(in, max, name + ": entry larger than " + max + " bytes; not read further");
     }
 
     private String known(ArtifactRef ref) throws IOException {
@@ -405,49 +410,6 @@ public final class BugreportSource implements AcquisitionSource {
                 workspace = null;
                 extracted.clear();
             }
-        }
-    }
-
-    /** A stream that fails once more than {@code max} bytes were read. */
-    static final class Bounded extends FilterInputStream {
-        private final long max;
-        private final String name;
-        private long count;
-
-        Bounded(InputStream in, long max, String name) {
-            super(in);
-            this.max = max;
-            this.name = name;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                add(1);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                add(n);
-            }
-            return n;
-        }
-
-        private void add(long n) throws IOException {
-            count += n;
-            if (count > max) {
-                throw new IOException(name + ": entry larger than " + max + " bytes; not read further");
-            }
-        }
-
-        @Override
-        public boolean markSupported() {
-            return false;
         }
     }
 }

@@ -193,7 +193,7 @@ class BugreportSourceTest {
 
     @Test
     void boundedStreamStopsAtTheCap() throws Exception {
-        InputStream in = new BugreportSource.Bounded(new java.io.ByteArrayInputStream(new byte[100]), 64, "big");
+        InputStream in = BugreportSource.bounded(new java.io.ByteArrayInputStream(new byte[100]), 64, "big");
         assertThatThrownBy(in::readAllBytes).isInstanceOf(IOException.class)
                 .hasMessage("big: entry larger than 64 bytes; not read further");
     }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -28,6 +27,7 @@ import org.vigil.core.Platform;
 import org.vigil.core.model.Alert;
 import org.vigil.core.model.Level;
 import org.vigil.core.model.UrlRecord;
+import org.vigil.io.CappedInputStream;
 import org.vigil.io.Times;
 import org.vigil.ioc.IndicatorMatch;
 import org.vigil.ioc.Indicators;
@@ -127,7 +127,8 @@ public final class Sms implements Module {
         String name = ref.displayName();
         int skipped = 0;
         try (InputStream raw = source.open(ref);
-                InputStream in = new Capped(new InflaterInputStream(raw), MAX_JSON_BYTES, name);
+                InputStream in = new CappedInputStream(new InflaterInputStream(raw), MAX_JSON_BYTES,
+                        name + ": more than " + MAX_JSON_BYTES + " bytes once decompressed");
                 JsonParser p = JSON.createParser(in)) {
             if (p.nextToken() != JsonToken.START_ARRAY) {
                 throw new CorruptArtifactException(name + ": not a JSON array of messages");
@@ -260,40 +261,5 @@ public final class Sms implements Module {
             indicators.checkUrls(links).ifPresent(m -> out.alert(Level.CRITICAL, m, isodate, message));
         }
         return out.build().alerts();
-    }
-
-    /** Fails when more than {@code max} bytes are read. */
-    private static final class Capped extends FilterInputStream {
-        private final long max;
-        private final String name;
-        private long count;
-
-        Capped(InputStream in, long max, String name) {
-            super(in);
-            this.max = max;
-            this.name = name;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0 && ++count > max) {
-                throw tooLarge();
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0 && (count += n) > max) {
-                throw tooLarge();
-            }
-            return n;
-        }
-
-        private IOException tooLarge() {
-            return new IOException(name + ": more than " + max + " bytes once decompressed");
-        }
     }
 }
