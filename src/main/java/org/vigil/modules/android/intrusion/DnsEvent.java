@@ -48,21 +48,10 @@ public final class DnsEvent implements Module {
 
     @Override
     public ModuleResult run(ModuleContext ctx) throws Exception {
-        List<ObjectNode> events = IntrusionLogs.events(ctx.source(), TYPE);
-        ModuleResult.Builder out = ctx.newResult(DESCRIPTOR);
-        Indicators iocs = ctx.hasIndicators() ? ctx.indicators() : null;
-        java.time.ZoneId zone = IntrusionLogs.zone(ctx.source());
-        for (ObjectNode ev : events) {
-            ObjectNode r = IntrusionLogs.withTimestamp(ev, false, zone);
-            List<IndicatorMatch> matches = iocs == null ? List.of() : check(r, iocs);
-            for (IndicatorMatch m : matches) {
-                out.alert(Level.CRITICAL, m, IntrusionLogs.time(r), r);
-            }
-            out.timeline(IntrusionLogs.time(r), "dns_query", describe(r));
-            out.record(r);
-        }
-        LOG.info("Identified {} DNS events", out.recordCount());
-        return out.build();
+        ModuleResult result = IntrusionLogs.runNetworkEvents(ctx, DESCRIPTOR, TYPE, "dns_query", DnsEvent::check,
+                DnsEvent::describe);
+        LOG.info("Identified {} DNS events", result.recordCount());
+        return result;
     }
 
     /** The matches for one record, in MVT's order; adds {@code matched_ips} to it. */

@@ -167,4 +167,28 @@ final class IntrusionLogs {
         }
         return b.append('}').toString();
     }
+
+    /**
+     * The run of the network-event modules (DNS queries, connections): each event gets its
+     * timestamp, the indicator checks' CRITICAL alerts, a timeline row and its record.
+     */
+    static org.vigil.core.ModuleResult runNetworkEvents(org.vigil.core.ModuleContext ctx,
+            org.vigil.core.ModuleDescriptor descriptor, String type, String timelineEvent,
+            java.util.function.BiFunction<ObjectNode, org.vigil.ioc.Indicators, List<org.vigil.ioc.IndicatorMatch>> check,
+            java.util.function.Function<JsonNode, String> describe) throws Exception {
+        List<ObjectNode> events = events(ctx.source(), type);
+        org.vigil.core.ModuleResult.Builder out = ctx.newResult(descriptor);
+        org.vigil.ioc.Indicators iocs = ctx.hasIndicators() ? ctx.indicators() : null;
+        java.time.ZoneId zone = zone(ctx.source());
+        for (ObjectNode ev : events) {
+            ObjectNode r = withTimestamp(ev, false, zone);
+            List<org.vigil.ioc.IndicatorMatch> matches = iocs == null ? List.of() : check.apply(r, iocs);
+            for (org.vigil.ioc.IndicatorMatch m : matches) {
+                out.alert(org.vigil.core.model.Level.CRITICAL, m, time(r), r);
+            }
+            out.timeline(time(r), timelineEvent, describe.apply(r));
+            out.record(r);
+        }
+        return out.build();
+    }
 }
