@@ -78,14 +78,7 @@ public final class DumpsysAccessibility implements Module {
 
     @Override
     public List<Alert> recheck(JsonNode results, Indicators indicators) {
-        ModuleResult.Builder out = ModuleResult.builder(DESCRIPTOR);
-        if (results == null || !results.isArray() || indicators.isEmpty()) {
-            return List.of();
-        }
-        for (JsonNode s : results) {
-            indicators.checkAppId(s.path("package_name").asText("")).ifPresent(m -> out.alert(Level.CRITICAL, m, "", s));
-        }
-        return out.build().alerts();
+        return PackageChecks.recheck(DESCRIPTOR, results, indicators);
     }
 
     static List<Service> parse(List<String> lines) {

@@ -57,14 +57,7 @@ public final class DumpsysActivities implements Module {
 
     @Override
     public List<Alert> recheck(JsonNode results, Indicators indicators) {
-        ModuleResult.Builder out = ModuleResult.builder(DESCRIPTOR);
-        if (results == null || !results.isArray() || indicators.isEmpty()) {
-            return List.of();
-        }
-        for (JsonNode a : results) {
-            indicators.checkAppId(a.path("package_name").asText("")).ifPresent(m -> out.alert(Level.CRITICAL, m, "", a));
-        }
-        return out.build().alerts();
+        return PackageChecks.recheck(DESCRIPTOR, results, indicators);
     }
 
     static List<Activity> parse(List<String> lines) {

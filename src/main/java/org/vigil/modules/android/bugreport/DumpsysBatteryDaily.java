@@ -78,14 +78,7 @@ public final class DumpsysBatteryDaily implements Module {
 
     @Override
     public List<Alert> recheck(JsonNode results, Indicators indicators) {
-        ModuleResult.Builder out = ModuleResult.builder(DESCRIPTOR);
-        if (results == null || !results.isArray() || indicators.isEmpty()) {
-            return List.of();
-        }
-        for (JsonNode r : results) {
-            indicators.checkAppId(r.path("package_name").asText("")).ifPresent(m -> out.alert(Level.CRITICAL, m, "", r));
-        }
-        return out.build().alerts();
+        return PackageChecks.recheck(DESCRIPTOR, results, indicators);
     }
 
     /** The records, in file order; uninstall and downgrade alerts go to {@code out}. */

@@ -60,14 +60,7 @@ public final class DumpsysPlatformCompat implements Module {
 
     @Override
     public List<Alert> recheck(JsonNode results, Indicators indicators) {
-        ModuleResult.Builder out = ModuleResult.builder(DESCRIPTOR);
-        if (results == null || !results.isArray() || indicators.isEmpty()) {
-            return List.of();
-        }
-        for (JsonNode e : results) {
-            indicators.checkAppId(e.path("package_name").asText("")).ifPresent(m -> out.alert(Level.CRITICAL, m, "", e));
-        }
-        return out.build().alerts();
+        return PackageChecks.recheck(DESCRIPTOR, results, indicators);
     }
 
     /** The packages of the DOWNSCALED change's raw overrides. */
