@@ -28,14 +28,14 @@ record LoadedIndicators(Indicators indicators, List<String> warnings) {
         }
         Indicators.LoadResult result = Indicators.load(resolution.paths());
         List<String> warnings = new ArrayList<>(resolution.warnings());
-        for (String error : result.errors()) {
-            boolean explicit = resolution.files().stream()
-                    .filter(f -> f.origin() == IndicatorSources.Origin.OPTION)
-                    .anyMatch(f -> error.contains(f.path().toString()));
-            if (explicit) {
-                throw new CliException(ExitCodes.BAD_INDICATORS, error);
+        java.util.Set<Path> explicit = new java.util.HashSet<>();
+        resolution.files().stream().filter(f -> f.origin() == IndicatorSources.Origin.OPTION)
+                .forEach(f -> explicit.add(f.path()));
+        for (Indicators.LoadError error : result.failures()) {
+            if (explicit.contains(error.file())) {
+                throw new CliException(ExitCodes.BAD_INDICATORS, error.message());
             }
-            warnings.add(error);
+            warnings.add(error.message());
         }
         return new LoadedIndicators(result.indicators(), warnings);
     }

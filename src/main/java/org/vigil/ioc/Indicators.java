@@ -77,12 +77,12 @@ public final class Indicators {
     public static LoadResult load(List<java.nio.file.Path> files) {
         List<IndicatorCollection> collections = new ArrayList<>();
         List<IndicatorFileInfo> infos = new ArrayList<>();
-        List<String> errors = new ArrayList<>();
+        List<LoadError> errors = new ArrayList<>();
         for (Path path : expandDirectories(files, errors)) {
             if (!Files.isRegularFile(path)) {
                 String msg = "No indicators file exists at path " + path;
                 LOG.warn(msg);
-                errors.add(msg);
+                errors.add(new LoadError(path, msg));
                 continue;
             }
             try {
@@ -92,7 +92,7 @@ public final class Indicators {
                 infos.add(parsed.info());
             } catch (Stix2Reader.StixFormatException e) {
                 LOG.warn("{}", e.getMessage());
-                errors.add(e.getMessage());
+                errors.add(new LoadError(path, e.getMessage()));
             }
         }
         Indicators indicators = new Indicators(collections, infos, UrlExpander.offline());
@@ -100,7 +100,7 @@ public final class Indicators {
         return new LoadResult(indicators, errors);
     }
 
-    private static List<Path> expandDirectories(List<Path> files, List<String> errors) {
+    private static List<Path> expandDirectories(List<Path> files, List<LoadError> errors) {
         List<Path> out = new ArrayList<>();
         for (Path p : files) {
             if (Files.isDirectory(p)) {
@@ -111,7 +111,7 @@ public final class Indicators {
                             .sorted()
                             .forEach(out::add);
                 } catch (IOException e) {
-                    errors.add(p + ": cannot list indicator folder: " + e);
+                    errors.add(new LoadError(p, p + ": cannot list indicator folder: " + e));
                 }
             } else {
                 out.add(p);
@@ -121,11 +121,24 @@ public final class Indicators {
     }
 
     /** What {@link #load} gives: the indicators and one message per file that failed. */
-    public record LoadResult(Indicators indicators, List<String> errors) {
+    public record LoadResult(Indicators indicators, List<LoadError> failures) {
         public LoadResult {
-            errors = List.copyOf(errors);
+            failures = List.copyOf(failures);
+        }
+
+        /** One message per file that failed, naming the file and the cause. */
+        public List<String> errors() {
+            return failures.stream().map(LoadError::message).toList();
         }
     }
+
+    /**
+     * A file that could not be loaded.
+     *
+     * @param file the path as given (or the folder that could not be listed)
+     * @param message what went wrong, naming the file
+     */
+    public record LoadError(Path file, String message) {}
 
     /** A builder for indicators made in code (tests, the demo). */
     public static Builder builder() {
