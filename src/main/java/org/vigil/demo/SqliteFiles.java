@@ -34,7 +34,11 @@ final class SqliteFiles {
         }
     }
 
-    /** Creates the database at {@code db} (which must not exist) and runs {@code work}. */
+    /**
+     * Creates the database at {@code db} (which must not exist) and runs {@code work}. This writes
+     * synthetic demo data, never evidence: evidence is only opened through
+     * {@link org.vigil.io.SqliteReader} (read-only, immutable).
+     */
     static void write(Path db, String name, Work work) throws IOException {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db.toAbsolutePath())) {
             c.setAutoCommit(false);
