@@ -17,19 +17,24 @@ import org.vigil.source.SourceKind;
 @Command(name = "check-androidqf", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
         description = {"Check an androidqf acquisition (the folder androidqf wrote, or a zip of it).",
             "The zip is read in place; only the entries that must be files are extracted, into a",
-            "private temporary folder deleted at the end."})
+            "private temporary folder deleted at the end. An age-encrypted acquisition (.zip.age) is",
+            "decrypted in memory with --age-identity FILE; nothing decrypted is written to disk."})
 final class AndroidCheckAndroidqfCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "ANDROIDQF_PATH", description = "The androidqf folder or .zip.")
+    @Parameters(paramLabel = "ANDROIDQF_PATH", description = "The androidqf folder, .zip or .zip.age.")
     Path path;
 
     @Mixin
     CommonOptions options;
 
+    @Mixin
+    AgeOptions age;
+
     @Override
     public Integer call() {
+        options.ageIdentity = age.identity;
         VigilCommand root = (VigilCommand) spec.root().userObject();
         return root.runCheck("android check-androidqf", path, EnumSet.of(SourceKind.ANDROID_QF), options);
     }

@@ -11,7 +11,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code vigil check PATH}: detects the kind of acquisition and runs its modules. */
 @Command(name = "check", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
         description = {"Check an acquisition; its kind is detected: iOS backup (plain or encrypted),",
-            "iOS sysdiagnose, androidqf, Android bug report, Android backup."})
+            "iOS sysdiagnose, androidqf (also age-encrypted, with --age-identity), Android bug report, Android backup."})
 final class CheckCommand implements Callable<Integer> {
     @ParentCommand
     VigilCommand root;
@@ -22,8 +22,12 @@ final class CheckCommand implements Callable<Integer> {
     @Mixin
     CommonOptions options;
 
+    @Mixin
+    AgeOptions age;
+
     @Override
     public Integer call() {
+        options.ageIdentity = age.identity;
         return root.runCheck("check", path, Set.of(), options);
     }
 }

@@ -121,6 +121,10 @@ final class CheckPipeline {
                         + ", not what `vigil " + req.command() + "` reads (try `vigil check`)");
             }
             console.line("Acquisition: " + source.kind().label() + " at " + source.root());
+            if (source instanceof org.vigil.source.android.AndroidQfSource qf && qf.isInMemory()) {
+                console.line("age identity accepted: the acquisition is decrypted in memory, nothing decrypted is"
+                        + " written to disk");
+            }
             if (source.kind() == SourceKind.IOS_BACKUP_ENCRYPTED) {
                 console.line("Password accepted: files are decrypted as needed into a private temporary folder,"
                         + " deleted at the end");
@@ -186,6 +190,9 @@ final class CheckPipeline {
         if (ab.isEmpty()) {
             return List.of();
         }
+        if (source instanceof org.vigil.source.android.AndroidQfSource qf && qf.isInMemory()) {
+            return runNestedMemoryBackup(qf, ab.get(), o, indicators, console, sink);
+        }
         Path file = source.localFile(ab.get());
         if (!org.vigil.source.android.AndroidBackup.readHeader(file).backup()) {
             LOG.warn("Skipping backup modules as {} is malformed", ab.get().displayName());
@@ -211,6 +218,40 @@ final class CheckPipeline {
         }
     }
 
+    /** The backup.ab of an age-encrypted androidqf acquisition: read from memory, never written to disk. */
+    private List<ModuleOutcome> runNestedMemoryBackup(org.vigil.source.android.AndroidQfSource qf,
+            org.vigil.source.ArtifactRef ab, CommonOptions o, Indicators indicators, Console console, RunSink sink)
+            throws CliException, IOException {
+        Path name = Path.of(qf.root() + "!" + ab.id());
+        org.vigil.source.android.AndroidBackup.Header header;
+        try (java.io.InputStream in = qf.open(ab)) {
+            header = org.vigil.source.android.AndroidBackup.Header.parse(
+                    in.readNBytes(org.vigil.source.android.AndroidBackup.MAGIC.length() + 3 * 16));
+        }
+        if (!header.backup()) {
+            LOG.warn("Skipping backup modules as {} is malformed", ab.displayName());
+            return List.of();
+        }
+        try {
+            BackupCredentials credentials = header.encrypted()
+                    ? BackupPasswords.require(o.password, o.keyFile, env, prompt, name) : null;
+            try (AcquisitionSource nested = org.vigil.source.android.MemoryBackupSource.open(qf.open(ab), name,
+                    credentials)) {
+                console.line("Nested adb backup " + ab.displayName() + " (in memory):");
+                ModuleRunner runner = new ModuleRunner(nested, indicators,
+                        new ModuleOptions(o.fast, o.allowNetwork), clock, console, sink);
+                return runner.run(ModuleRunner.order(ModuleRegistry.androidBackupModules(), List.of()));
+            }
+        } catch (EncryptedSourceException e) {
+            throw new CliException(ExitCodes.ENCRYPTED, e.getMessage(), e);
+        } catch (WrongPasswordException e) {
+            throw new CliException(ExitCodes.WRONG_PASSWORD, e.getMessage(), e);
+        } catch (VigilException e) {
+            LOG.warn("Skipping backup modules: {}", e.getMessage());
+            return List.of();
+        }
+    }
+
     private static StreamingOutput openOutput(Path outDir) throws CliException {
         try {
             return new StreamingOutput(outDir);
@@ -221,6 +262,11 @@ final class CheckPipeline {
 
     private AcquisitionSource openSource(Path input, CommonOptions o) throws CliException {
         try {
+            if (org.vigil.source.android.AgeAcquisition.isAge(input)) {
+                return AgeInputs.open(input, o.ageIdentity);
+            } else if (o.ageIdentity != null) {
+                LOG.warn("{} is not age-encrypted: the age identity given is not used", input);
+            }
             SourceDetector detector = SourceDetector.standard();
             BackupCredentials credentials = null;
             SourceKind kind = detector.detect(input);

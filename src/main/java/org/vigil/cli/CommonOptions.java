@@ -49,4 +49,7 @@ final class CommonOptions {
 
     @Option(names = {"-q", "--quiet"}, description = "Print only errors.")
     boolean quiet;
+
+    /** The age identity file ({@link AgeOptions}), set by the commands that take {@code --age-identity}. */
+    Path ageIdentity;
 }

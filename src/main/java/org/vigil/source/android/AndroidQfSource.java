@@ -109,6 +109,8 @@ public final class AndroidQfSource implements AcquisitionSource {
     private final Path root;
     private final Path realRoot;
     private final ZipFile zip;
+    /** The zip's content held in memory (an age-encrypted acquisition), else null. */
+    private final MemoryZip memory;
     private final Map<String, ArtifactRef> refs;
     private final Map<String, ZipEntry> entries;
     private final long maxEntryBytes;
@@ -122,9 +124,15 @@ public final class AndroidQfSource implements AcquisitionSource {
 
     private AndroidQfSource(Path root, Path realRoot, ZipFile zip, Map<String, ArtifactRef> refs,
             Map<String, ZipEntry> entries, long maxEntryBytes, long maxExtractedBytes) {
+        this(root, realRoot, zip, null, refs, entries, maxEntryBytes, maxExtractedBytes);
+    }
+
+    private AndroidQfSource(Path root, Path realRoot, ZipFile zip, MemoryZip memory, Map<String, ArtifactRef> refs,
+            Map<String, ZipEntry> entries, long maxEntryBytes, long maxExtractedBytes) {
         this.root = root;
         this.realRoot = realRoot;
         this.zip = zip;
+        this.memory = memory;
         this.refs = refs;
         this.entries = entries;
         this.maxEntryBytes = maxEntryBytes;
@@ -158,6 +166,39 @@ public final class AndroidQfSource implements AcquisitionSource {
         }
         LOG.info("Opened androidqf acquisition {} ({} files{})", p, s.refs.size(),
                 s.zip != null ? ", zip" : "");
+        return s;
+    }
+
+    /**
+     * An androidqf zip whose content is held in memory ({@link AgeAcquisition}): the same file
+     * names, order, times and context as the zip read in place; nothing is ever extracted to disk
+     * ({@link #localFile} refuses).
+     *
+     * @param path the acquisition file (for messages and info.json)
+     */
+    public static AndroidQfSource openInMemory(Path path, MemoryZip content) throws IOException {
+        Map<String, ArtifactRef> refs = new LinkedHashMap<>();
+        Map<String, ZipEntry> entries = new LinkedHashMap<>();
+        for (MemoryZip.Entry me : content.entries()) {
+            ZipEntry e = me.entry();
+            String name = e.getName();
+            if (e.isDirectory()) {
+                continue;
+            }
+            if (!isSafeEntryName(name)) {
+                LOG.warn("{}: skipping unsafe zip entry name \"{}\"", path, name);
+                continue;
+            }
+            if (entries.containsKey(name)) {
+                LOG.warn("{}: duplicate zip entry \"{}\", the first one is used", path, name);
+                continue;
+            }
+            entries.put(name, e);
+            refs.put(name, new ArtifactRef(name, "", name, new FileMeta(me.size(), -1, -1, null,
+                    extendedModifiedTime(e.getExtra()), null)));
+        }
+        AndroidQfSource s = new AndroidQfSource(path, path, null, content, refs, entries, DEFAULT_MAX_ENTRY_BYTES, 0);
+        s.readContext();
         return s;
     }
 
@@ -373,7 +414,12 @@ public final class AndroidQfSource implements AcquisitionSource {
 
     /** True when the acquisition is a zip archive. */
     public boolean isZip() {
-        return zip != null;
+        return zip != null || memory != null;
+    }
+
+    /** True when the zip's content is held in memory (an age-encrypted acquisition): no local files. */
+    public boolean isInMemory() {
+        return memory != null;
     }
 
     /** Every file name, in the source's order (folder: sorted; zip: archive order). */
@@ -389,7 +435,7 @@ public final class AndroidQfSource implements AcquisitionSource {
      */
     public Optional<LocalDateTime> modifiedLocal(ArtifactRef ref) {
         ZoneId zone = deviceZone == null ? ZoneOffset.UTC : deviceZone;
-        if (zip != null) {
+        if (zip != null || memory != null) {
             ZipEntry e = entries.get(ref.id());
             if (e == null) {
                 return Optional.empty();
@@ -450,6 +496,9 @@ public final class AndroidQfSource implements AcquisitionSource {
         if (!refs.containsKey(name)) {
             throw new java.nio.file.NoSuchFileException(root + ": no file " + name);
         }
+        if (memory != null) {
+            return capped(memory.open(name), limit, root + "!" + name);
+        }
         if (zip != null) {
             ZipEntry e = entries.get(name);
             if (e.getSize() > limit) {
@@ -480,6 +529,10 @@ public final class AndroidQfSource implements AcquisitionSource {
 
     @Override
     public synchronized Path localFile(ArtifactRef ref) throws IOException {
+        if (memory != null) {
+            throw new IOException(root + "!" + ref.id() + ": the acquisition is age-encrypted and read in memory;"
+                    + " its files are never written to disk");
+        }
         if (zip == null) {
             if (!refs.containsKey(ref.id())) {
                 throw new java.nio.file.NoSuchFileException(root + ": no file " + ref.id());
@@ -515,7 +568,7 @@ public final class AndroidQfSource implements AcquisitionSource {
 
     @Override
     public Optional<Path> rootFile(String relativePath) {
-        if (zip != null) {
+        if (zip != null || memory != null) {
             return Optional.empty();
         }
         Path f = realRoot.resolve(relativePath).normalize();
@@ -530,7 +583,7 @@ public final class AndroidQfSource implements AcquisitionSource {
 
     @Override
     public List<Path> inputFiles() throws IOException {
-        if (zip != null) {
+        if (zip != null || memory != null) {
             return List.of(root);
         }
         List<Path> out = new ArrayList<>();
