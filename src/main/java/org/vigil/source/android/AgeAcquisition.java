@@ -71,12 +71,13 @@ public final class AgeAcquisition {
     }
 
     /**
-     * The default cap on the decrypted bytes kept in memory: half the JVM's maximum heap, at most
-     * {@value #MAX_DEFAULT_MEMORY_CAP} bytes (the {@code vigil} launcher's 768 MiB heap gives 384
-     * MiB; raise {@code -Xmx} through {@code VIGIL_JAVA_OPTS} to keep more).
+     * The default cap on the decrypted bytes kept in memory: a third of the JVM's maximum heap (the
+     * peak is below twice the cap, see {@link MemoryZip}), at most {@value #MAX_DEFAULT_MEMORY_CAP}
+     * bytes. The {@code vigil} launcher's 768 MiB heap gives 256 MiB; raise {@code -Xmx} through
+     * {@code VIGIL_JAVA_OPTS} to keep more.
      */
     public static long defaultMemoryCap() {
-        return Math.min(MAX_DEFAULT_MEMORY_CAP, Runtime.getRuntime().maxMemory() / 2);
+        return Math.min(MAX_DEFAULT_MEMORY_CAP, Runtime.getRuntime().maxMemory() / 3);
     }
 
     /** Opens the acquisition with the default memory cap. */
@@ -123,7 +124,8 @@ public final class AgeAcquisition {
                 throw new WrongPasswordException(file + ": none of the " + identities.size() + " age identities in "
                         + identities.file() + " can decrypt this acquisition (wrong identity)", e);
             } catch (GeneralSecurityException e) {
-                throw new CorruptArtifactException(file + ": not a readable age file (" + e.getMessage() + ")", e);
+                throw new CorruptArtifactException(file + ": the age header is truncated or corrupt (" + e.getMessage()
+                        + ")", e);
             } catch (IOException e) {
                 throw new CorruptArtifactException(file + ": the age header is truncated or corrupt ("
                         + e.getMessage() + ")", e);

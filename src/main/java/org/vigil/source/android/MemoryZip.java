@@ -33,9 +33,11 @@ import org.vigil.io.CappedInputStream;
  *
  * <p><b>Memory.</b> Entry contents are kept in 1 MiB blocks within a cap ({@code memoryCap}
  * bytes, uncompressed, in total). APKs ({@code *.apk}) are never kept: no module reads them (the
- * package checks use {@code packages.json}). When keeping an entry would pass the cap, the largest
- * entries kept so far that are larger than it are dropped first, so that the many small artifacts
- * always fit and only the largest are lost. A dropped or skipped entry stays listed (name, size,
+ * package checks use {@code packages.json}). Each entry is read whole first (an entry larger than
+ * the cap on its own is never kept); when keeping it would pass the cap, the largest entries kept
+ * so far that are larger than it are dropped first, so that the many small artifacts always fit
+ * and only the largest are lost. The peak is thus below twice the cap (the kept entries plus the
+ * entry being read). A dropped or skipped entry stays listed (name, size,
  * time) but {@link #open} refuses it with an {@link IOException} that says why, so the module that
  * needs it ends {@code unreadable} with that reason: never a silent partial check.
  *
@@ -109,16 +111,21 @@ public final class MemoryZip {
                 }
                 Blocks data = new Blocks();
                 byte[] buf = new byte[64 * 1024];
-                boolean keeping = true;
                 long size = 0;
                 int r;
                 while ((r = zin.read(buf)) > 0) {
                     size += r;
-                    if (!keeping) {
-                        continue;
+                    if (data != null && data.size + r > memoryCap) {
+                        data = null; // larger than the cap on its own: never kept
                     }
-                    while (keptBytes + data.size + r > memoryCap) {
-                        String victim = largestAbove(kept, data.size + r);
+                    if (data != null) {
+                        data.write(buf, r);
+                    }
+                }
+                if (data != null) {
+                    // make room by dropping the largest kept entries, as long as they are larger than this one
+                    while (keptBytes + data.size > memoryCap) {
+                        String victim = largestAbove(kept, data.size);
                         if (victim == null) {
                             break;
                         }
@@ -127,14 +134,11 @@ public final class MemoryZip {
                         missing.put(victim, dropped(victim, v.size, memoryCap));
                         LOG.warn("{}", missing.get(victim));
                     }
-                    if (keptBytes + data.size + r > memoryCap) {
-                        keeping = false;
+                    if (keptBytes + data.size > memoryCap) {
                         data = null;
-                        continue;
                     }
-                    data.write(buf, r);
                 }
-                if (keeping) {
+                if (data != null) {
                     kept.put(n, data);
                     keptBytes += data.size;
                 } else {
@@ -159,7 +163,7 @@ public final class MemoryZip {
     }
 
     private static String dropped(String entry, long size, long cap) {
-        return entry + ": not kept in memory (" + size + "+ bytes: the in-memory cap of " + cap
+        return entry + ": not kept in memory (" + size + " bytes: the in-memory cap of " + cap
                 + " bytes for encrypted acquisitions is reached; decrypt the acquisition with age to check it whole)";
     }
 
