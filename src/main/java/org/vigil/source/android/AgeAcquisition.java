@@ -145,6 +145,20 @@ public final class AgeAcquisition {
         }
     }
 
+    /**
+     * The bug report zip {@code ref} of an in-memory androidqf source (an age-encrypted
+     * acquisition), opened from memory as a stream ({@link BugreportSource#openStreamed}); nothing
+     * is written to disk.
+     *
+     * @throws CorruptArtifactException when it is not a readable zip
+     * @throws IOException when its content is not held (over the memory cap)
+     */
+    public static BugreportSource openNestedBugreport(AndroidQfSource qf, org.vigil.source.ArtifactRef ref)
+            throws CorruptArtifactException, IOException {
+        Path name = Path.of(qf.root() + "!" + ref.id());
+        return BugreportSource.openStreamed(name, StreamedZip.list(() -> qf.open(ref), name.toString()));
+    }
+
     private static boolean isPayloadFailure(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof com.exceptionfactory.jagged.PayloadException) {

@@ -68,6 +68,8 @@ public final class BugreportSource implements AcquisitionSource {
 
     private final Path root;
     private final ZipFile zip;
+    /** The zip read as a stream from memory (nested in an age-encrypted acquisition), else null. */
+    private final StreamedZip streamed;
     private final Map<String, ArtifactRef> entries;
     private final Map<String, ZipEntry> zipEntries;
     private final ArtifactRef dumpstate;
@@ -77,8 +79,14 @@ public final class BugreportSource implements AcquisitionSource {
 
     private BugreportSource(Path root, ZipFile zip, Map<String, ArtifactRef> entries,
             Map<String, ZipEntry> zipEntries) throws IOException {
+        this(root, zip, null, entries, zipEntries);
+    }
+
+    private BugreportSource(Path root, ZipFile zip, StreamedZip streamed, Map<String, ArtifactRef> entries,
+            Map<String, ZipEntry> zipEntries) throws IOException {
         this.root = root;
         this.zip = zip;
+        this.streamed = streamed;
         this.entries = entries;
         this.zipEntries = zipEntries;
         this.dumpstate = resolveDumpstate();
@@ -117,6 +125,31 @@ public final class BugreportSource implements AcquisitionSource {
             }
             throw e;
         }
+    }
+
+    /**
+     * A bug report zip read as a stream, never written to disk: the {@code bugreport.zip} of an
+     * age-encrypted androidqf acquisition (see {@link StreamedZip}). Same entries, names and
+     * dumpstate resolution as {@link #open(Path)} on the zip; {@link #localFile} refuses.
+     *
+     * @param name the zip's name for messages (e.g. {@code x.zip.age!androidqf/bugreport.zip})
+     */
+    public static BugreportSource openStreamed(Path name, StreamedZip zip) throws IOException {
+        Map<String, ArtifactRef> refs = new LinkedHashMap<>();
+        for (StreamedZip.Entry se : zip.entries()) {
+            ZipEntry e = se.entry();
+            if (e.isDirectory()) {
+                continue;
+            }
+            if (!isSafeName(e.getName())) {
+                LOG.warn("{}: skipping unsafe bugreport archive entry {}", name, e.getName());
+                continue;
+            }
+            Long modified = e.getTimeLocal() == null ? null : e.getTimeLocal().toEpochSecond(ZoneOffset.UTC);
+            refs.putIfAbsent(e.getName(), new ArtifactRef(e.getName(), "", e.getName(),
+                    new FileMeta(se.size(), -1, -1, null, modified, null)));
+        }
+        return new BugreportSource(name, null, zip, refs, Map.of());
     }
 
     private static Map<String, ArtifactRef> listZip(Path p, ZipFile zip, Map<String, ZipEntry> out)
@@ -255,7 +288,7 @@ public final class BugreportSource implements AcquisitionSource {
 
     /** True when the bug report is read from a zip. */
     public boolean isZip() {
-        return zip != null;
+        return zip != null || streamed != null;
     }
 
     @Override
@@ -300,6 +333,9 @@ public final class BugreportSource implements AcquisitionSource {
     @Override
     public InputStream open(ArtifactRef ref) throws IOException {
         String name = known(ref);
+        if (streamed != null) {
+            return bounded(streamed.open(name), MAX_ENTRY_BYTES, root + "!" + name);
+        }
         if (zip != null) {
             return bounded(zip.getInputStream(zipEntries.get(name)), MAX_ENTRY_BYTES, root + "!" + name);
         }
@@ -333,6 +369,10 @@ public final class BugreportSource implements AcquisitionSource {
     @Override
     public synchronized Path localFile(ArtifactRef ref) throws IOException {
         String name = known(ref);
+        if (streamed != null) {
+            throw new IOException(root + "!" + name + ": read from memory (encrypted acquisition); never written to"
+                    + " disk");
+        }
         if (zip == null) {
             return inFolder(name);
         }
@@ -383,7 +423,7 @@ public final class BugreportSource implements AcquisitionSource {
 
     @Override
     public List<Path> inputFiles() {
-        if (zip != null) {
+        if (zip != null || streamed != null) {
             return List.of(root);
         }
         List<Path> files = new ArrayList<>();
