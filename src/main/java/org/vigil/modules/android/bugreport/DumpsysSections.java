@@ -43,8 +43,11 @@ public final class DumpsysSections {
     /** The section of service {@code service}, or empty when the text has none. */
     public static Optional<List<String>> service(Reader text, String service, String fileName) throws IOException {
         String header = HEADER + service + ":";
-        return block(text, l -> l.strip().equals(header),
-                l -> l.strip().startsWith(END) || l.startsWith(HEADER), fileName);
+        LineReader lines = new LineReader(text);
+        if (!lines.skipPast(header)) {
+            return Optional.empty();
+        }
+        return Optional.of(collect(lines, l -> l.strip().startsWith(END) || l.startsWith(HEADER), fileName));
     }
 
     /**
@@ -177,6 +180,51 @@ public final class DumpsysSections {
                 sb.append(buf, from, n);
             }
             return sb;
+        }
+
+        /**
+         * Skips lines up to and including the first one equal to {@code line} once stripped (as
+         * {@code next().strip().equals(line)}), without building the skipped lines: the section
+         * searches of every module pass over most of a large dumpstate. False at the end of the text.
+         */
+        boolean skipPast(String line) throws IOException {
+            int matched = 0; // characters of line matched on this line so far; -1: this line does not match
+            boolean leading = true;
+            int count = 0;
+            while (true) {
+                if (pos >= len && (eof || !fill())) {
+                    return matched == line.length(); // a last line without its line break
+                }
+                while (pos < len) {
+                    char c = buf[pos++];
+                    if (c == '\n' || c == '\r') {
+                        if (matched == line.length()) {
+                            if (c == '\r') {
+                                if (pos >= len && !eof) {
+                                    fill();
+                                }
+                                if (pos < len && buf[pos] == '\n') {
+                                    pos++;
+                                }
+                            }
+                            return true;
+                        }
+                        matched = 0;
+                        leading = true;
+                        count = 0;
+                        continue;
+                    }
+                    if (++count > MAX_LINE_CHARS || matched < 0) {
+                        // next() cuts overlong lines: past the cut, characters are not part of the line
+                        continue;
+                    }
+                    if (Character.isWhitespace(c) && (leading || matched == line.length())) {
+                        continue;
+                    }
+                    leading = false;
+                    matched = matched < line.length() && line.charAt(matched) == c ? matched + 1 : -1;
+                }
+            }
         }
 
         private boolean fill() throws IOException {
