@@ -28,7 +28,8 @@ final class TerminalProgress implements Progress {
     static final long DELAY_NANOS = 300_000_000L;
     /** Redraws are at least this far apart. */
     static final long INTERVAL_NANOS = 100_000_000L;
-    private static final int BAR = 24;
+    private static final int BAR = 30;
+    private static final int MIN_BAR = 10;
     private static final String SPINNER = "|/-\\";
 
     private final PrintWriter err;
@@ -106,45 +107,56 @@ final class TerminalProgress implements Progress {
         }
     }
 
-    /** The line for {@code bar} at time {@code now}, at most {@code width - 1} characters. */
+    /**
+     * The line for {@code bar} at time {@code now}, at most {@code width - 1} characters: the
+     * label, then {@code [####....]  25%  2.5M/10.0M iterations  0:06 left} (the bar shrinks, then
+     * the label is cut, on a narrow terminal) or, without a total, {@code |  123,456 records  0:04}.
+     */
     String render(Bar bar, long now) {
         long done = bar.done.get();
         long total = bar.total;
         long elapsed = now - bar.started;
-        StringBuilder sb = new StringBuilder();
+        String unit = bar.unit == Unit.BYTES ? "" : " " + bar.unit.label();
+        String label = bar.label;
+        String line;
         if (total > 0) {
             long shown = Math.min(done, total);
-            int pct = (int) (shown * 100 / total);
-            int full = (int) (shown * BAR / total);
-            sb.append("  [").append("#".repeat(full)).append(".".repeat(BAR - full)).append("] ")
-                    .append(String.format(Locale.ROOT, "%3d%%", pct)).append("  ")
-                    .append(count(shown, bar.unit)).append('/').append(count(total, bar.unit)).append(' ')
-                    .append(bar.unit == Unit.BYTES ? "" : bar.unit.label()).append("  ").append(time(elapsed));
-            if (shown > 0 && shown < total) {
-                long left = (long) ((double) elapsed * (total - shown) / shown);
-                sb.append(", about ").append(time(left)).append(" left");
-            }
+            String rest = String.format(Locale.ROOT, "%3d%%", shown * 100 / total) + "  " + count(shown, bar.unit, total)
+                    + "/" + count(total, bar.unit, total) + unit + "  "
+                    + (shown > 0 && shown < total ? time((long) ((double) elapsed * (total - shown) / shown)) + " left"
+                            : time(elapsed));
+            int room = width - 1 - label.length() - 2 - 2 - 2 - rest.length();
+            int barWidth = Math.max(MIN_BAR, Math.min(BAR, room));
+            int full = (int) (shown * barWidth / total);
+            String tail = "  [" + "#".repeat(full) + ".".repeat(barWidth - full) + "]  " + rest;
+            line = fit(label, tail);
         } else {
             char spin = SPINNER.charAt((int) ((elapsed / 125_000_000L) % SPINNER.length()));
-            sb.append("  ").append(spin).append(' ').append(count(done, bar.unit)).append(' ')
-                    .append(bar.unit == Unit.BYTES ? "" : bar.unit.label()).append("  ").append(time(elapsed));
+            line = fit(label, "  " + spin + "  " + count(done, bar.unit) + unit + "  " + time(elapsed));
         }
-        String tail = sb.toString().stripTrailing();
+        return line;
+    }
+
+    /** {@code label + tail}, the label cut (or dropped) to keep the line within the width. */
+    private String fit(String label, String tail) {
         int room = width - 1 - tail.length();
-        String label = bar.label;
-        if (room < 8) {
-            label = "";
-        } else if (label.length() > room) {
-            label = label.substring(0, Math.max(0, room - 3)) + "...";
+        if (label.length() > room) {
+            label = room < 8 ? "" : label.substring(0, room - 3) + "...";
         }
-        String line = label + tail;
+        String line = label.isEmpty() ? tail.strip() : label + tail;
         return line.length() > width - 1 ? line.substring(0, width - 1) : line;
     }
 
-    /** A count with thousands separators, or a size in B/KiB/MiB/GiB. */
+    /** A count with thousands separators (in millions from ten million), or a size in B/KiB/MiB/GiB. */
     static String count(long n, Unit unit) {
+        return count(n, unit, n);
+    }
+
+    /** As {@link #count(long, Unit)}, in millions when {@code scale} is (so that done/total read alike). */
+    static String count(long n, Unit unit, long scale) {
         if (unit != Unit.BYTES) {
-            return String.format(Locale.ROOT, "%,d", n);
+            return scale >= 10_000_000 ? String.format(Locale.ROOT, "%.1fM", n / 1e6)
+                    : String.format(Locale.ROOT, "%,d", n);
         }
         if (n < 1024) {
             return n + " B";
