@@ -177,10 +177,12 @@ public final class Keybag {
 
     /**
      * The passcode key derived from the password, reported to {@code progress} as one step
-     * counting the iterations of both PBKDF2 stages (e.g. 10,000,000 + 10,000 on iOS 10.2+).
+     * counting the HMAC rounds of both PBKDF2 stages (on iOS 10.2+, 10,000,000 SHA-256 rounds, then
+     * 10,000 SHA-1 iterations for each of the two 20-byte blocks of the 32-byte key).
      */
     public byte[] deriveKey(byte[] password, Progress progress) {
-        long total = attribute("ITER") + (twoStageDerivation() ? attribute("DPIC") : 0);
+        long total = Pbkdf2.sha1Rounds(Math.max(0, attribute("ITER")), 32)
+                + (twoStageDerivation() ? Pbkdf2.sha256Rounds(Math.max(0, attribute("DPIC")), 32) : 0);
         try (Progress.Step step = progress.start("Deriving the backup key", total, Progress.Unit.ITERATIONS)) {
             byte[] first = password;
             if (twoStageDerivation()) {

@@ -19,6 +19,16 @@ final class Pbkdf2 {
 
     private Pbkdf2() {}
 
+    /** HMAC rounds of a PBKDF2-HMAC-SHA1 derivation: each 20-byte output block runs every iteration. */
+    static long sha1Rounds(long iterations, int length) {
+        return iterations * ((length + 19) / 20);
+    }
+
+    /** HMAC rounds of a PBKDF2-HMAC-SHA256 derivation: each 32-byte output block runs every iteration. */
+    static long sha256Rounds(long iterations, int length) {
+        return iterations * ((length + 31) / 32);
+    }
+
     /** PBKDF2-HMAC-SHA1. */
     static byte[] sha1(byte[] password, byte[] salt, long iterations, int length) {
         return derive("HmacSHA1", password, salt, iterations, length, Progress.Step.NONE);
@@ -40,7 +50,8 @@ final class Pbkdf2 {
     }
 
     /**
-     * The derivation; {@code progress} advances by the iterations done (of every output block),
+     * The derivation; {@code progress} advances by the HMAC rounds done (iterations of every output
+     * block, see {@link #sha1Rounds}),
      * every 65,536 iterations, so that reporting costs nothing measurable.
      */
     static byte[] derive(String algorithm, byte[] password, byte[] salt, long iterations, int length,
