@@ -62,6 +62,11 @@ public interface Progress {
 
             @Override
             public void close() {}
+
+            @Override
+            public boolean isShown() {
+                return false;
+            }
         };
 
         /** Adds {@code units} of work done. Thread-safe; cheap enough to call per record. */
@@ -69,6 +74,14 @@ public interface Progress {
 
         /** Sets the total once it is known (&gt; 0), e.g. a row count read after the step began. */
         void total(long total);
+
+        /**
+         * False when nothing is shown (the no-op step): work done only to report progress, such
+         * as counting rows, can then be skipped.
+         */
+        default boolean isShown() {
+            return true;
+        }
 
         /** The step ended (done, failed or abandoned). */
         @Override
