@@ -132,7 +132,8 @@ final class TerminalProgress implements Progress {
             line = fit(label, tail);
         } else {
             char spin = SPINNER.charAt((int) ((elapsed / 125_000_000L) % SPINNER.length()));
-            line = fit(label, "  " + spin + "  " + count(done, bar.unit) + unit + "  " + time(elapsed));
+            String units = done == 1 && unit.endsWith("s") ? unit.substring(0, unit.length() - 1) : unit;
+            line = fit(label, "  " + spin + "  " + count(done, bar.unit) + units + "  " + time(elapsed));
         }
         return line;
     }

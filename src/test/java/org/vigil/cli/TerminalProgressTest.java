@@ -72,6 +72,15 @@ class TerminalProgressTest {
     }
 
     @Test
+    void oneRecordIsSingular() {
+        Progress.Step step = progress.start("datausage", 0, Progress.Unit.RECORDS);
+        advanceClock(500);
+        step.advance(1);
+        assertThat(text.toString()).isEqualTo("\rdatausage  |  1 record  0:00");
+        step.close();
+    }
+
+    @Test
     void clearErasesTheLineBeforeOtherOutputAndTheNextUpdateRedraws() {
         Progress.Step step = progress.start("Decrypting files", 100, Progress.Unit.FILES);
         advanceClock(500);
