@@ -96,6 +96,9 @@ public final class Sms implements Module {
         boolean checkIocs = ctx.hasIndicators();
         try (SqliteReader db = SqliteReader.open(ctx.source().localFile(ref), name)) {
             String sql = query(db, name);
+            if (ctx.progress().isShown()) {
+                ctx.progress().total(db.rowCount("message")); // one record per message row
+            }
             try (PreparedStatement ps = db.connection().prepareStatement(sql);
                     ResultSet rs = ps.executeQuery()) {
                 ResultSetMetaData md = rs.getMetaData();
