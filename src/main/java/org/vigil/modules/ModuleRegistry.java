@@ -57,7 +57,8 @@ public final class ModuleRegistry {
         return List.of(
                 new org.vigil.modules.ios.sysdiagnose.ShutdownLog(),
                 new org.vigil.modules.ios.sysdiagnose.SysdiagnoseProcesses(),
-                new org.vigil.modules.ios.sysdiagnose.SysdiagnoseCrashes());
+                new org.vigil.modules.ios.sysdiagnose.SysdiagnoseCrashes(),
+                new org.vigil.modules.ios.sysdiagnose.MobileInstallationLog());
     }
 
     /** Modules that run on an Android backup (.ab or unpacked), in MVT's order. */
