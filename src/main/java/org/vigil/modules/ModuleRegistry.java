@@ -58,7 +58,9 @@ public final class ModuleRegistry {
                 new org.vigil.modules.ios.sysdiagnose.ShutdownLog(),
                 new org.vigil.modules.ios.sysdiagnose.SysdiagnoseProcesses(),
                 new org.vigil.modules.ios.sysdiagnose.SysdiagnoseCrashes(),
-                new org.vigil.modules.ios.sysdiagnose.MobileInstallationLog());
+                new org.vigil.modules.ios.sysdiagnose.MobileInstallationLog(),
+                new org.vigil.modules.ios.sysdiagnose.SysdiagnoseProfiles(),
+                new org.vigil.modules.ios.sysdiagnose.SysdiagnoseProfileEvents());
     }
 
     /** Modules that run on an Android backup (.ab or unpacked), in MVT's order. */
