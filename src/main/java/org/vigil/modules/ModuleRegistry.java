@@ -61,7 +61,8 @@ public final class ModuleRegistry {
                 new org.vigil.modules.ios.sysdiagnose.MobileInstallationLog(),
                 new org.vigil.modules.ios.sysdiagnose.SysdiagnoseProfiles(),
                 new org.vigil.modules.ios.sysdiagnose.SysdiagnoseProfileEvents(),
-                new org.vigil.modules.ios.sysdiagnose.SysdiagnoseInfo());
+                new org.vigil.modules.ios.sysdiagnose.SysdiagnoseInfo(),
+                new org.vigil.modules.ios.sysdiagnose.SwcutilShow());
     }
 
     /** Modules that run on an Android backup (.ab or unpacked), in MVT's order. */
