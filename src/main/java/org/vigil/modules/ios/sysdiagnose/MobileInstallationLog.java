@@ -103,7 +103,8 @@ public final class MobileInstallationLog implements Module {
     private static final Pattern LINE = Pattern.compile(
             "^[A-Z][a-z]{2} ([A-Z][a-z]{2}) +(\\d{1,2}) (\\d{1,2}):(\\d{2}):(\\d{2}) (\\d{4}) \\[(\\d+)\\]"
                     + " <([A-Za-z]+)> \\((0x[0-9A-Fa-f]+)\\) (.*)$");
-    private static final Pattern METHOD = Pattern.compile("^(?:[-+]\\[[^\\]]{1,512}\\]|[A-Za-z_][A-Za-z0-9_]{0,255}): ");
+    private static final Pattern METHOD = Pattern.compile(
+            "^(?:[-+]\\[[^\\]]{1,512}\\]|[A-Za-z_][A-Za-z0-9_]{0,255}): ");
     private static final List<String> MONTHS = List.of("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep",
             "Oct", "Nov", "Dec");
 

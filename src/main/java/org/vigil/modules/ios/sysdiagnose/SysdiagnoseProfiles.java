@@ -35,8 +35,8 @@ import org.vigil.source.SourceKind;
  * {@code configuration_profiles}).
  *
  * <p><b>Artifact</b>: {@value #PATTERN} (normally {@code logs/MCState/Shared/profile-<hash>.stub}):
- * the sysdiagnose's copy of the phone's profile stubs
- * ({@code /private/var/containers/Shared/SystemGroup/systemgroup.com.apple.configurationprofiles/Library/ConfigurationProfiles/}),
+ * the sysdiagnose's copy of the phone's profile stubs (in the configuration-profiles system group
+ * container, {@code .../systemgroup.com.apple.configurationprofiles/Library/ConfigurationProfiles/}),
  * one plist per installed profile ({@code PayloadIdentifier}, {@code PayloadUUID},
  * {@code PayloadDisplayName}, {@code PayloadType}, {@code InstallDate}, {@code PayloadContent}
  * with each payload's {@code PayloadType}). Empty stubs are skipped (as EC-DIGIT-CSIRC's

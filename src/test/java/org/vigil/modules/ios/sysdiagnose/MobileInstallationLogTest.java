@@ -276,6 +276,34 @@ class MobileInstallationLogTest {
     }
 
     @Test
+    void olderAndNewerMessageSpellings() throws Exception {
+        String log = String.join("\n",
+                "Fri Jun 14 10:00:00 2019 [77] <notice> (0x1) -[MIUninstaller _uninstallBundleWithIdentity:error:]:"
+                        + " Destroying container with identifier com.old.app at /private/var/containers/Bundle/"
+                        + "Application/ABC",
+                "Fri Jun 14 10:00:01 2019 [77] <notice> (0x2) -[MIInstaller _installInstallable:containingSymlink:"
+                        + "error:]: Staging <MIInstallableParallelPlaceholder ID=com.new.app; Version=5,"
+                        + " ShortVersion=2.0>",
+                "Fri Jun 14 10:00:02 2019 [77] <notice> (0x2) -[MIInstaller _logOperationCompletionWithStartTime:"
+                        + "distributorID:]: Staging update successful for (Customer:com.new.app) [Distributor: (null)]",
+                "Fri Jun 14 10:00:03 2019 [77] <err> (0x3) MIValidateSignature: Failed to verify code signature of"
+                        + " /private/var/installd/Library/Caches/com.apple.mobile.installd.staging/temp.x/X.app :"
+                        + " 0xe8008015 (A valid provisioning profile for this executable was not found.)",
+                "");
+        List<MobileInstallationLog.Event> ev = MobileInstallationLog.parse(
+                new java.io.ByteArrayInputStream(log.getBytes(StandardCharsets.UTF_8)), "f", ZoneOffset.UTC);
+        assertThat(ev).extracting(MobileInstallationLog.Event::action, MobileInstallationLog.Event::bundle_id,
+                MobileInstallationLog.Event::version, MobileInstallationLog.Event::distributor,
+                MobileInstallationLog.Event::path).containsExactly(
+                        tuple("destroy_container", "com.old.app", "", "",
+                                "/private/var/containers/Bundle/Application/ABC"),
+                        tuple("installing", "com.new.app", "5", "", ""),
+                        tuple("install", "com.new.app", "5", "", ""),
+                        tuple("signature_failure", "", "", "", "/private/var/installd/Library/Caches/"
+                                + "com.apple.mobile.installd.staging/temp.x/X.app"));
+    }
+
+    @Test
     void missingLogIsNotPresent() throws Exception {
         Path top = folder(Map.of("logs/other.txt", "x"));
         try (SysdiagnoseSource s = SysdiagnoseSource.open(top)) {
