@@ -108,16 +108,13 @@ public final class MobileInstallationLog implements Module {
     private static final List<String> MONTHS = List.of("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep",
             "Oct", "Nov", "Dec");
 
-    private static final Pattern INSTALL_REQUEST = Pattern.compile(
-            "^Install of \"(.*)\" type ([A-Za-z]+)\\b.*? requested by (.+?) \\(pid -?\\d+");
+    private static final Pattern TYPE_WORD = Pattern.compile("^[A-Za-z]{1,64}");
     private static final Pattern INSTALLING = Pattern.compile(
             "^(?:Installing|Staging) <MIInstallable([A-Za-z]*) ID=([^;>]*);(?: Persona=([^,>]*),)?"
                     + " Version=([^,>]*), ShortVersion=([^>]*)>");
     private static final Pattern SUCCESS = Pattern.compile(
             "^(?:Install [Ss]uccessful|Staging update successful) for \\(([A-Za-z]+):([^)]*)\\)"
                     + "(?:.*?\\[Distributor: ([^\\]]*)\\])?");
-    private static final Pattern UNINSTALL_REQUEST = Pattern.compile(
-            "^Uninstall requested by (.+?) \\(pid -?\\d+.*? for identit(?:y|ies) \\[([^\\]/,]*)(?:/([^\\],]*))?");
     private static final Pattern UNINSTALL = Pattern.compile("^Uninstalling identifier (\\S+)");
     private static final Pattern DESTROY = Pattern.compile(
             "^Destroying container (?:with identifier (\\S+)|(\\S+) with persona (\\S+)) at (.+)$");
@@ -332,11 +329,17 @@ public final class MobileInstallationLog implements Module {
     private static Event event(String text, String utc, String local, String file, String thread,
             Map<String, Pending> pending) {
         Matcher m;
-        if ((m = INSTALL_REQUEST.matcher(text)).find()) {
-            Pending p = new Pending(m.group(2), m.group(3).strip(), m.group(1), "", "", "");
+        String[] request = installRequest(text);
+        if (request != null) {
+            Pending p = new Pending(request[1], request[2], request[0], "", "", "");
             pending.put(thread, p);
             return new Event(utc, local, file, "install_request", "", "", "", p.installType(), p.requestedBy(), "",
                     "", p.path());
+        }
+        String[] uninstall = uninstallRequest(text);
+        if (uninstall != null) {
+            return new Event(utc, local, file, "uninstall_request", uninstall[1], "", "", "", uninstall[0], "",
+                    uninstall[2], "");
         }
         if ((m = INSTALLING.matcher(text)).find()) {
             Pending before = pending.get(thread);
@@ -355,10 +358,6 @@ public final class MobileInstallationLog implements Module {
             return new Event(utc, local, file, "install", bundle, same ? p.version() : "",
                     same ? p.shortVersion() : "", m.group(1), p != null ? p.requestedBy() : "", nul(m.group(3)), "",
                     same ? p.path() : "");
-        }
-        if ((m = UNINSTALL_REQUEST.matcher(text)).find()) {
-            return new Event(utc, local, file, "uninstall_request", m.group(2).strip(), "", "", "",
-                    m.group(1).strip(), "", nul(m.group(3)), "");
         }
         if ((m = UNINSTALL.matcher(text)).find()) {
             return new Event(utc, local, file, "uninstall", m.group(1), "", "", "", "", "", "", "");
@@ -387,6 +386,64 @@ public final class MobileInstallationLog implements Module {
             return new Event(utc, local, file, "reboot", "", "", "", "", "", "", "", "");
         }
         return null;
+    }
+
+    /**
+     * {@code Install of "<path>" type <T> (...) requested by <client> (pid N ...)} as {path, type,
+     * client}, or null. Parsed with index searches (linear on hostile lines), not a backtracking
+     * regex.
+     */
+    static String[] installRequest(String text) {
+        String head = "Install of \"";
+        if (!text.startsWith(head)) {
+            return null;
+        }
+        int type = text.indexOf("\" type ", head.length());
+        int by = text.lastIndexOf(" requested by ");
+        if (type < 0 || by < type) {
+            return null;
+        }
+        Matcher t = TYPE_WORD.matcher(text.substring(type + 7, Math.min(text.length(), type + 7 + 64)));
+        String client = client(text, by + " requested by ".length());
+        if (!t.find() || client == null) {
+            return null;
+        }
+        return new String[] {text.substring(head.length(), type), t.group(), client};
+    }
+
+    /**
+     * {@code Uninstall requested by <client> (pid N ...) for identity [<id>/<persona>]} as
+     * {client, id, persona}, or null.
+     */
+    static String[] uninstallRequest(String text) {
+        String head = "Uninstall requested by ";
+        if (!text.startsWith(head)) {
+            return null;
+        }
+        String client = client(text, head.length());
+        int identity = text.indexOf(" for identit");
+        int open = identity < 0 ? -1 : text.indexOf('[', identity);
+        if (client == null || open < 0) {
+            return null;
+        }
+        int end = open + 1;
+        while (end < text.length() && text.charAt(end) != ']' && text.charAt(end) != ',') {
+            end++;
+        }
+        String id = text.substring(open + 1, end);
+        int slash = id.indexOf('/');
+        return new String[] {client, (slash < 0 ? id : id.substring(0, slash)).strip(),
+            slash < 0 ? "" : nul(id.substring(slash + 1))};
+    }
+
+    /** The process name from {@code from} up to " (pid", or null. */
+    private static String client(String text, int from) {
+        int pid = text.indexOf(" (pid ", from);
+        if (pid < 0) {
+            return null;
+        }
+        String c = text.substring(from, pid).strip();
+        return c.isEmpty() ? null : c;
     }
 
     /** "(null)" and "null" as "". */

@@ -304,6 +304,20 @@ class MobileInstallationLogTest {
     }
 
     @Test
+    void requestLinesAreParsedWithoutBacktracking() {
+        assertThat(MobileInstallationLog.installRequest("Install of \"/a b/\"X.app\" type Developer (LSInstallType ="
+                + " (null)) requested by streaming_zip_conduit (pid 80 (501/501))"))
+                .containsExactly("/a b/\"X.app", "Developer", "streaming_zip_conduit");
+        String hostile = "Install of \"" + "\" type A".repeat(8_000);
+        assertThat(MobileInstallationLog.installRequest(hostile)).isNull();
+        assertThat(MobileInstallationLog.uninstallRequest("Uninstall requested by x" + " (pid".repeat(10_000)))
+                .isNull();
+        assertThat(MobileInstallationLog.uninstallRequest("Uninstall requested by app (pid 188) for identity"
+                + " [com.example.social/PERSONA-1] with options: {")).containsExactly("app", "com.example.social",
+                        "PERSONA-1");
+    }
+
+    @Test
     void missingLogIsNotPresent() throws Exception {
         Path top = folder(Map.of("logs/other.txt", "x"));
         try (SysdiagnoseSource s = SysdiagnoseSource.open(top)) {
