@@ -44,7 +44,11 @@ class SafariFaviconTest {
     }
 
     private FsFixtures.Dump dump() throws Exception {
-        FsFixtures.Dump dump = new FsFixtures.Dump(tmp);
+        return dump(tmp);
+    }
+
+    private static FsFixtures.Dump dump(Path root) throws Exception {
+        FsFixtures.Dump dump = new FsFixtures.Dump(root);
         Path main = favicons(dump, SafariFavicon.PATH, true);
         insert(main, "INSERT INTO page_url (uuid, url) VALUES (?, ?)", new Object[] {"u1", "https://news.example.org/"},
                 new Object[] {"u2", "https://shop.example.com/item"});
@@ -94,7 +98,8 @@ class SafariFaviconTest {
             assertThat(a.message()).contains("evil.example.net");
             assertThat(a.eventTime()).isEqualTo("2021-04-13 09:46:40.000000");
         });
-        assertThat(run(module, dump().source, iocs(IndicatorType.DOMAINS, "example.org")).alerts()).hasSize(3);
+        assertThat(run(module, dump(tmp.resolve("b")).source, iocs(IndicatorType.DOMAINS, "example.org")).alerts())
+                .hasSize(3);
     }
 
     @Test
