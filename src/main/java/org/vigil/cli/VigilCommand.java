@@ -71,8 +71,13 @@ public final class VigilCommand implements Runnable {
 
     /** Runs a check command, turning failures into a one-line error and an exit code. */
     int runCheck(String command, Path input, Set<SourceKind> kinds, CommonOptions options) {
+        return runCheck(new CheckPipeline.Request(command, input, kinds, options));
+    }
+
+    /** Runs one check request; returns the exit code. */
+    int runCheck(CheckPipeline.Request request) {
         try {
-            new CheckPipeline(clock, out(), env, prompt).run(new CheckPipeline.Request(command, input, kinds, options));
+            new CheckPipeline(clock, out(), env, prompt).run(request);
             return ExitCodes.OK;
         } catch (CliException e) {
             return fail(e);

@@ -74,7 +74,7 @@ public final class AndroidQfSource implements AcquisitionSource {
     public static final String ACQUISITION_STARTED = "Acquisition Started";
 
     /** getprop properties copied to {@link DeviceInfo} (no serial number, no SIM data). */
-    private static final Map<String, String> DEVICE_PROPS = Map.of(
+    static final Map<String, String> DEVICE_PROPS = Map.of(
             "ro.product.manufacturer", "Manufacturer",
             "ro.product.model", "Model",
             "ro.build.version.release", "Android Version",

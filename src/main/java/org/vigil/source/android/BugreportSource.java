@@ -48,11 +48,14 @@ public final class BugreportSource implements AcquisitionSource {
     /** Most entries listed. */
     static final int MAX_ENTRIES = 1_000_000;
     private static final int MAX_MAIN_ENTRY_BYTES = 4096;
+    /** Most lines read from the SYSTEM PROPERTIES block for {@link #deviceInfo()}. */
+    static final int MAX_PROPERTY_LINES = 100_000;
 
     private final Path root;
     private final ZipOrFolder files;
     private final Map<String, ArtifactRef> entries;
     private final ArtifactRef dumpstate;
+    private DeviceInfo deviceInfo;
 
     private BugreportSource(Path root, ZipOrFolder files) throws IOException {
         this.root = root;
@@ -214,9 +217,78 @@ public final class BugreportSource implements AcquisitionSource {
         }
     }
 
+    /**
+     * The device's time zone ({@value AndroidQfSource#DEVICE_TIMEZONE}, from
+     * {@code persist.sys.timezone}) and model, Android version and patch level, read once from the
+     * dumpstate's {@code SYSTEM PROPERTIES} block (at most {@value #MAX_PROPERTY_LINES} lines);
+     * empty when the bug report has no such block.
+     */
     @Override
-    public DeviceInfo deviceInfo() {
-        return DeviceInfo.empty();
+    public synchronized DeviceInfo deviceInfo() {
+        if (deviceInfo == null) {
+            deviceInfo = readDeviceInfo();
+        }
+        return deviceInfo;
+    }
+
+    /** The next line, cut at 64 Ki characters (a hostile file may have one huge line), or null. */
+    private static String boundedLine(java.io.Reader r) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        int c;
+        boolean any = false;
+        while ((c = r.read()) >= 0) {
+            any = true;
+            if (c == '\n') {
+                break;
+            }
+            if (sb.length() < 65536 && c != '\r') {
+                sb.append((char) c);
+            }
+        }
+        return any ? sb.toString() : null;
+    }
+
+    private DeviceInfo readDeviceInfo() {
+        if (dumpstate == null) {
+            return DeviceInfo.empty();
+        }
+        StringBuilder block = new StringBuilder();
+        try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(open(dumpstate),
+                StandardCharsets.UTF_8))) {
+            String line;
+            boolean in = false;
+            int n = 0;
+            while ((line = boundedLine(r)) != null) {
+                if (!in) {
+                    in = line.startsWith("------ SYSTEM PROPERTIES");
+                    continue;
+                }
+                if (line.startsWith("------") || ++n > MAX_PROPERTY_LINES) {
+                    break;
+                }
+                block.append(line).append('\n');
+            }
+        } catch (IOException e) {
+            LOG.warn("{}: cannot read the system properties: {}", dumpstate.displayName(), e.getMessage());
+            return DeviceInfo.empty();
+        }
+        List<GetPropText.Property> props = GetPropText.parse(block.toString());
+        Map<String, String> info = new java.util.TreeMap<>();
+        String tz = GetPropText.value(props, GetPropText.TIMEZONE_PROPERTY);
+        if (tz != null) {
+            try {
+                info.put(AndroidQfSource.DEVICE_TIMEZONE, java.time.ZoneId.of(tz.strip()).getId());
+            } catch (java.time.DateTimeException e) {
+                LOG.warn("{}: unknown device time zone \"{}\"", dumpstate.displayName(), tz);
+            }
+        }
+        AndroidQfSource.DEVICE_PROPS.forEach((prop, key) -> {
+            String v = GetPropText.value(props, prop);
+            if (v != null) {
+                info.put(key, v);
+            }
+        });
+        return new DeviceInfo(info);
     }
 
     @Override
