@@ -55,10 +55,17 @@ final class CheckPipeline {
      * @param input the acquisition path
      * @param kinds the kinds this command accepts (empty = any)
      * @param options common options
+     * @param onlyGivenIndicators load only the indicator files given (no installed ones)
+     * @param timezone the device time zone given by the user ({@code --timezone}), or null
      */
-    record Request(String command, Path input, Set<SourceKind> kinds, CommonOptions options, boolean onlyGivenIndicators) {
+    record Request(String command, Path input, Set<SourceKind> kinds, CommonOptions options, boolean onlyGivenIndicators,
+            java.time.ZoneId timezone) {
+        Request(String command, Path input, Set<SourceKind> kinds, CommonOptions options, boolean onlyGivenIndicators) {
+            this(command, input, kinds, options, onlyGivenIndicators, null);
+        }
+
         Request(String command, Path input, Set<SourceKind> kinds, CommonOptions options) {
-            this(command, input, kinds, options, false);
+            this(command, input, kinds, options, false, null);
         }
     }
 
@@ -130,9 +137,19 @@ final class CheckPipeline {
                 console.line("Password accepted: files are decrypted as needed into a private temporary folder,"
                         + " deleted at the end");
             }
+            if (req.timezone() != null && source instanceof org.vigil.source.android.IntrusionLogSource logs) {
+                logs.withDeviceZone(req.timezone());
+            }
             List<Module> modules;
             try {
-                modules = ModuleRunner.order(ModuleRegistry.forKind(source.kind()), o.modules);
+                List<Module> candidates = ModuleRegistry.forKind(source.kind());
+                List<String> selected = o.modules;
+                if (source.kind() == SourceKind.ANDROID_QF && !o.modules.isEmpty()) {
+                    // --module may name the modules androidqf runs nested (bug report, backup, intrusion logs)
+                    selected = AndroidQfNested.selectionFor(candidates, o.modules, candidates);
+                }
+                modules = !o.modules.isEmpty() && selected.isEmpty() ? List.of()
+                        : ModuleRunner.order(candidates, selected);
             } catch (VigilException e) {
                 throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
             }
@@ -143,8 +160,9 @@ final class CheckPipeline {
                 ModuleRunner runner = new ModuleRunner(source, indicators,
                         new ModuleOptions(o.fast, o.allowNetwork), clock, console, sink, console.progress());
                 List<ModuleOutcome> outcomes = new ArrayList<>(runner.run(modules));
-                if (source.kind() == SourceKind.ANDROID_QF && o.modules.isEmpty()) {
-                    outcomes.addAll(runNestedBackup(source, o, indicators, console, sink));
+                if (source instanceof org.vigil.source.android.AndroidQfSource qf) {
+                    outcomes.addAll(new AndroidQfNested(clock, env, prompt).run(qf, o, req.timezone(), indicators,
+                            console, sink));
                 }
                 List<InputHash> hashes = o.hashes ? hashInputs(source, console.progress()) : List.of();
                 Map<String, String> device = new TreeMap<>(source.deviceInfo().properties());
@@ -182,80 +200,6 @@ final class CheckPipeline {
             }
         } catch (IOException e) {
             throw new CliException(ExitCodes.INPUT_CORRUPT, input + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * androidqf acquisitions hold the phone's adb backup ({@code backup.ab}): like MVT, its
-     * modules run as part of the same check (an encrypted one asks for its password once).
-     */
-    private List<ModuleOutcome> runNestedBackup(AcquisitionSource source, CommonOptions o, Indicators indicators,
-            Console console, RunSink sink) throws CliException, IOException {
-        java.util.Optional<org.vigil.source.ArtifactRef> ab = source.find(
-                org.vigil.source.ArtifactPattern.anyDomain("*backup.ab")).stream().findFirst();
-        if (ab.isEmpty()) {
-            return List.of();
-        }
-        if (source instanceof org.vigil.source.android.AndroidQfSource qf && qf.isInMemory()) {
-            return runNestedMemoryBackup(qf, ab.get(), o, indicators, console, sink);
-        }
-        Path file = source.localFile(ab.get());
-        if (!org.vigil.source.android.AndroidBackup.readHeader(file).backup()) {
-            LOG.warn("Skipping backup modules as {} is malformed", ab.get().displayName());
-            return List.of();
-        }
-        try {
-            org.vigil.source.BackupCredentials credentials =
-                    org.vigil.source.android.AndroidBackupProbe.needsPassword(file)
-                            ? BackupPasswords.require(o.password, o.keyFile, env, prompt, file) : null;
-            try (AcquisitionSource nested = org.vigil.source.android.AndroidBackupSource.open(file, credentials,
-                    console.progress())) {
-                console.line("Nested adb backup " + ab.get().displayName() + ":");
-                ModuleRunner runner = new ModuleRunner(nested, indicators,
-                        new ModuleOptions(o.fast, o.allowNetwork), clock, console, sink, console.progress());
-                return runner.run(ModuleRunner.order(ModuleRegistry.androidBackupModules(), List.of()));
-            }
-        } catch (EncryptedSourceException e) {
-            throw new CliException(ExitCodes.ENCRYPTED, e.getMessage(), e);
-        } catch (WrongPasswordException e) {
-            throw new CliException(ExitCodes.WRONG_PASSWORD, e.getMessage(), e);
-        } catch (VigilException e) {
-            LOG.warn("Skipping backup modules: {}", e.getMessage());
-            return List.of();
-        }
-    }
-
-    /** The backup.ab of an age-encrypted androidqf acquisition: read from memory, never written to disk. */
-    private List<ModuleOutcome> runNestedMemoryBackup(org.vigil.source.android.AndroidQfSource qf,
-            org.vigil.source.ArtifactRef ab, CommonOptions o, Indicators indicators, Console console, RunSink sink)
-            throws CliException, IOException {
-        Path name = Path.of(qf.root() + "!" + ab.id());
-        org.vigil.source.android.AndroidBackup.Header header;
-        try (java.io.InputStream in = qf.open(ab)) {
-            header = org.vigil.source.android.AndroidBackup.Header.parse(
-                    in.readNBytes(org.vigil.source.android.AndroidBackup.MAGIC.length() + 3 * 16));
-        }
-        if (!header.backup()) {
-            LOG.warn("Skipping backup modules as {} is malformed", ab.displayName());
-            return List.of();
-        }
-        try {
-            BackupCredentials credentials = header.encrypted()
-                    ? BackupPasswords.require(o.password, o.keyFile, env, prompt, name) : null;
-            try (AcquisitionSource nested = org.vigil.source.android.MemoryBackupSource.open(qf.open(ab), name,
-                    credentials)) {
-                console.line("Nested adb backup " + ab.displayName() + " (in memory):");
-                ModuleRunner runner = new ModuleRunner(nested, indicators,
-                        new ModuleOptions(o.fast, o.allowNetwork), clock, console, sink);
-                return runner.run(ModuleRunner.order(ModuleRegistry.androidBackupModules(), List.of()));
-            }
-        } catch (EncryptedSourceException e) {
-            throw new CliException(ExitCodes.ENCRYPTED, e.getMessage(), e);
-        } catch (WrongPasswordException e) {
-            throw new CliException(ExitCodes.WRONG_PASSWORD, e.getMessage(), e);
-        } catch (VigilException e) {
-            LOG.warn("Skipping backup modules: {}", e.getMessage());
-            return List.of();
         }
     }
 

@@ -40,7 +40,7 @@ final class Console implements ModuleRunner.Listener {
     private final Level failOn;
     private final TerminalProgress progress;
     private int total;
-    private int done;
+    private int index;
     private String command;
     private Path input;
     private Path output;
@@ -117,6 +117,8 @@ final class Console implements ModuleRunner.Listener {
 
     @Override
     public void started(ModuleDescriptor descriptor, int index, int total) {
+        // per runner: a nested acquisition (androidqf's bug report, backup) counts its own modules
+        this.index = index;
         this.total = total;
     }
 
@@ -125,8 +127,7 @@ final class Console implements ModuleRunner.Listener {
         if (quiet) {
             return;
         }
-        done++;
-        line(moduleLine(o, millis, total > 0 ? done : 0, total, style));
+        line(moduleLine(o, millis, total > 0 ? index : 0, total, style));
     }
 
     /**

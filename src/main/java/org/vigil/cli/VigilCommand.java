@@ -91,11 +91,15 @@ public final class VigilCommand implements Runnable {
 
     /** Runs a check command, turning failures into a one-line error and an exit code. */
     int runCheck(String command, Path input, Set<SourceKind> kinds, CommonOptions options) {
-        Console console = console(options.console);
-        console.begin(command, input, options.output);
+        return runCheck(new CheckPipeline.Request(command, input, kinds, options));
+    }
+
+    /** Runs one check request; returns the exit code. */
+    int runCheck(CheckPipeline.Request request) {
+        Console console = console(request.options().console);
+        console.begin(request.command(), request.input(), request.options().output);
         try {
-            RunResult result = new CheckPipeline(clock, console, env, prompt)
-                    .run(new CheckPipeline.Request(command, input, kinds, options));
+            RunResult result = new CheckPipeline(clock, console, env, prompt).run(request);
             return console.finish(result);
         } catch (CliException e) {
             return console.fail(e);

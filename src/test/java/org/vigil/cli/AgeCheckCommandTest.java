@@ -1,6 +1,7 @@
 package org.vigil.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.vigil.cli.CheckCommandTest.json;
 
 import java.nio.file.FileSystems;
@@ -113,8 +114,9 @@ class AgeCheckCommandTest {
                 identity.toString(), "-o", tmp.resolve("age").toString(), age.toString());
         assertThat(e.exitCode()).as(e.err()).isZero();
         assertSameOutputs(tmp.resolve("plain"), tmp.resolve("sample.zip"), tmp.resolve("age"), age);
-        // section 8: 10 alerts, 2 SMS from the nested backup
-        assertThat(json(tmp.resolve("age/alerts.json"))).hasSize(10);
+        // section 8: the androidqf modules' 10 alerts, plus 7 from the dumpsys modules run on its
+        // dumpsys.txt (no bugreport.zip; see AndroidQfNestedBackupTest); 2 SMS from the nested backup
+        assertThat(json(tmp.resolve("age/alerts.json"))).hasSize(17);
         assertThat(json(tmp.resolve("age/sms.json"))).hasSize(2);
     }
 
@@ -172,6 +174,77 @@ class AgeCheckCommandTest {
         assertThat(ok.exitCode()).as(ok.err()).isZero();
         assertThat(tmp.resolve("ok/sms.json")).as(ok.out() + ok.err()).exists();
         assertThat(json(tmp.resolve("ok/sms.json"))).hasSize(1);
+    }
+
+    /**
+     * The androidqf fixture of {@link AndroidQfNestedTest} (bug report with a protobuf tombstone,
+     * dumpsys.txt, intrusion logs with a malformed line and a nested zip, acquisition context),
+     * plus the age fixture's backup.ab, all under {@code androidqf/}.
+     */
+    private static Map<String, byte[]> nestedAcquisition(boolean withBugreport) throws Exception {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        AndroidQfNestedTest.acquisition(withBugreport).forEach((k, v) -> entries.put("androidqf/" + k, v));
+        entries.put("androidqf/intrusion_logs/more.zip", AndroidQfNestedTest.zip(Map.of("inner/log.txt",
+                AndroidQfNestedTest.DNS.replace("example.org", "inner.example").getBytes(
+                        java.nio.charset.StandardCharsets.UTF_8))));
+        entries.put("androidqf/backup.ab", AgeFixtures.androidqf("n").get("androidqf/backup.ab"));
+        return entries;
+    }
+
+    @Test
+    void nestedBugreportBackupAndIntrusionLogsOfAnEncryptedAcquisitionGiveWhatThePlainZipGives() throws Exception {
+        Path age = plainAndEncrypted(AgeFixtures.zip(nestedAcquisition(true)), "nested");
+        String before = Hashing.sha256Hex(age);
+        CliRunner.Result p = cli.run("android", "check-androidqf", "-o", tmp.resolve("plain").toString(),
+                tmp.resolve("nested.zip").toString());
+        assertThat(p.exitCode()).as(p.err()).isZero();
+        CliRunner.Result e = cli.run("android", "check-androidqf", "--age-identity", identity.toString(), "-o",
+                tmp.resolve("age").toString(), age.toString());
+        assertThat(e.exitCode()).as(e.err()).isZero();
+        assertThat(e.out()).contains("Nested bug report androidqf/bugreport.zip (in memory)",
+                "Nested adb backup androidqf/backup.ab (in memory)", "Nested intrusion logs (2 files)");
+        assertSameOutputs(tmp.resolve("plain"), tmp.resolve("nested.zip"), tmp.resolve("age"), age);
+        // the nested modules found what the fixture holds, read from memory
+        assertThat(json(tmp.resolve("age/tombstones.json"))).hasSize(1);
+        assertThat(json(tmp.resolve("age/bugreport_timestamps.json"))).hasSize(1);
+        assertThat(json(tmp.resolve("age/dumpsys_adb_state_detected.json"))).hasSize(1);
+        assertThat(json(tmp.resolve("age/sms.json"))).hasSize(1);
+        assertThat(json(tmp.resolve("age/dns_event.json")).findValuesAsText("hostname"))
+                .containsExactlyInAnyOrder("example.org", "inner.example");
+        assertThat(json(tmp.resolve("age/coverage.json")).get("modules").findValuesAsText("module"))
+                .contains("tombstones", "dumpsys_adb_state", "sms", "dns_event", "connect_event", "security_event");
+        assertThat(Hashing.sha256Hex(age)).isEqualTo(before);
+        // and nothing decrypted reaches the disk on the way
+        assertThat(createdInTmp(age, "--age-identity", identity.toString())).isEmpty();
+    }
+
+    @Test
+    void withoutABugreportTheDumpsysModulesReadDumpsysTxtFromMemory() throws Exception {
+        Path age = plainAndEncrypted(AgeFixtures.zip(nestedAcquisition(false)), "dumpsys");
+        CliRunner.Result p = cli.run("android", "check-androidqf", "-o", tmp.resolve("plain").toString(),
+                tmp.resolve("dumpsys.zip").toString());
+        assertThat(p.exitCode()).as(p.err()).isZero();
+        CliRunner.Result e = cli.run("android", "check-androidqf", "--age-identity", identity.toString(), "-o",
+                tmp.resolve("age").toString(), age.toString());
+        assertThat(e.exitCode()).as(e.err()).isZero();
+        assertSameOutputs(tmp.resolve("plain"), tmp.resolve("dumpsys.zip"), tmp.resolve("age"), age);
+        assertThat(json(tmp.resolve("age/dumpsys_adb_state_detected.json"))).hasSize(1);
+        assertThat(json(tmp.resolve("age/coverage.json")).get("modules").findValuesAsText("module"))
+                .contains("dumpsys_adb_state", "dumpsys_appops").doesNotContain("tombstones");
+    }
+
+    @Test
+    void aBugreportNotKeptInMemoryIsRefusedWithItsReason() throws Exception {
+        Map<String, byte[]> entries = nestedAcquisition(true);
+        Path age = plainAndEncrypted(AgeFixtures.zip(entries), "capped");
+        long cap = entries.get("androidqf/bugreport.zip").length - 1L;
+        try (org.vigil.source.android.AndroidQfSource qf = org.vigil.source.android.AgeAcquisition.open(age,
+                org.vigil.source.android.AgeIdentities.read(identity), cap)) {
+            org.vigil.source.ArtifactRef br = qf.byId("androidqf/bugreport.zip").orElseThrow();
+            assertThatThrownBy(() -> org.vigil.source.android.AgeAcquisition.openNestedBugreport(qf, br))
+                    .isInstanceOf(java.io.IOException.class).hasMessageContaining("not kept in memory");
+            assertThatThrownBy(() -> qf.localFile(br)).hasMessageContaining("never written to disk");
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.vigil.source.android;
 
 import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,10 +12,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vigil.core.CorruptArtifactException;
 import org.vigil.core.VigilException;
+import org.vigil.io.CappedInputStream;
 import org.vigil.source.AcquisitionSource;
 import org.vigil.source.ArtifactPattern;
 import org.vigil.source.ArtifactRef;
@@ -70,38 +73,45 @@ public final class MemoryBackupSource implements AcquisitionSource {
             header = AndroidBackup.Header.parse(head);
             InputStream whole = new java.io.SequenceInputStream(new ByteArrayInputStream(head), in);
             try (InputStream tar = AndroidBackup.openTar(whole, name.toString(), credentials,
-                    AndroidBackupSource.MAX_TAR_BYTES)) {
-                TarReader reader = new TarReader(tar);
-                TarReader.Entry e;
+                    AndroidBackupSource.MAX_TAR_BYTES);
+                    BoundedTar reader = new BoundedTar(tar)) {
+                TarArchiveEntry e;
                 while ((e = reader.next()) != null) {
-                    if (!e.name().startsWith(AndroidBackupSource.TELEPHONY_DF)) {
+                    String member = e.getName();
+                    if (!member.startsWith(AndroidBackupSource.TELEPHONY_DF)) {
                         continue;
                     }
-                    String base = e.name().substring(AndroidBackupSource.TELEPHONY_DF.length());
-                    if (base.isEmpty() && e.type() == '5') {
+                    String base = member.substring(AndroidBackupSource.TELEPHONY_DF.length());
+                    if (e.isDirectory() && (base.isEmpty() || base.equals("/"))) {
                         continue;
                     }
-                    if (!e.isFile()) {
-                        LOG.warn("{}: skipping tar member {} (not a regular file, type '{}')", name, e.name(), e.type());
+                    if (!BoundedTar.isRegularFile(e)) {
+                        LOG.warn("{}: skipping tar member {} (not a regular file, type '{}')", name, member,
+                                (char) e.getLinkFlag());
                         continue;
                     }
                     if (!AndroidBackupSource.safeName(base)) {
-                        LOG.warn("{}: skipping unsafe tar member name {}", name, e.name());
+                        LOG.warn("{}: skipping unsafe tar member name {}", name, member);
                         continue;
                     }
-                    if (data.containsKey(e.name())) {
-                        LOG.warn("{}: duplicate tar member {} ignored (the first is kept)", name, e.name());
+                    if (data.containsKey(member)) {
+                        LOG.warn("{}: duplicate tar member {} ignored (the first is kept)", name, member);
                         continue;
                     }
-                    if (kept + e.size() > MAX_KEPT_BYTES) {
+                    if (e.getSize() < 0 || kept + e.getSize() > MAX_KEPT_BYTES) {
                         throw new CorruptArtifactException(name + ": the telephony files exceed " + MAX_KEPT_BYTES
                                 + " bytes in all (in-memory cap for encrypted acquisitions)");
                     }
-                    byte[] bytes = reader.content().readAllBytes();
+                    byte[] bytes = new CappedInputStream(reader.content(), e.getSize(), name + ": tar member "
+                            + member + " holds more than its declared size").readAllBytes();
+                    if (bytes.length < e.getSize()) {
+                        throw new EOFException("truncated tar member " + member);
+                    }
                     kept += bytes.length;
-                    FileMeta meta = new FileMeta(e.size(), 0100000 | (e.mode() & 07777), -1, null, e.mtime(), null);
-                    data.put(e.name(), bytes);
-                    refs.put(e.name(), new ArtifactRef(e.name(), "", e.name(), meta));
+                    FileMeta meta = new FileMeta(e.getSize(), 0100000 | (e.getMode() & 07777), -1, null,
+                            e.getModTime().toInstant().getEpochSecond(), null);
+                    data.put(member, bytes);
+                    refs.put(member, new ArtifactRef(member, "", member, meta));
                 }
                 tar.transferTo(OutputStream.nullOutputStream());
             } catch (IOException e) {

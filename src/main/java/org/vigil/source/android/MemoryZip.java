@@ -45,7 +45,7 @@ import org.vigil.io.CappedInputStream;
  * bytes are read (a decompression bomb fails with {@link CorruptArtifactException}); unsafe names
  * (see {@link AndroidQfSource#isSafeEntryName}) are listed here but left out by the source.
  */
-public final class MemoryZip {
+public final class MemoryZip implements ZipOrFolder.ZipContent {
     private static final Logger LOG = LoggerFactory.getLogger(MemoryZip.class);
 
     /** Most entries read from one archive. */
@@ -60,7 +60,7 @@ public final class MemoryZip {
      * @param entry the local header's entry (name, time, extra; size set once read)
      * @param size the uncompressed bytes read
      */
-    public record Entry(ZipEntry entry, long size) {}
+    public record Entry(ZipEntry entry, long size) implements ZipOrFolder.ZipContent.Item {}
 
     private final String name;
     private final List<Entry> entries;
@@ -181,6 +181,7 @@ public final class MemoryZip {
     }
 
     /** Every entry, in stream order (directories and duplicates included). */
+    @Override
     public List<Entry> entries() {
         return entries;
     }
@@ -205,6 +206,7 @@ public final class MemoryZip {
      *
      * @throws IOException naming the reason when it is not held (APK, over the memory cap) or absent
      */
+    @Override
     public InputStream open(String entry) throws IOException {
         Blocks b = kept.get(entry);
         if (b != null) {

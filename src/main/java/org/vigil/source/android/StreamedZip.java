@@ -23,7 +23,7 @@ import org.vigil.core.CorruptArtifactException;
  * costs a pass over the archive up to the entry (the dumpstate text, the large entry, usually comes
  * first). Same rules as {@link MemoryZip} for names (local headers) and bounds.
  */
-public final class StreamedZip {
+public final class StreamedZip implements ZipOrFolder.ZipContent {
     /** Opens the archive's bytes from the start. */
     @FunctionalInterface
     public interface Opener {
@@ -36,7 +36,7 @@ public final class StreamedZip {
      * @param entry the local header's entry
      * @param size the uncompressed size read
      */
-    public record Entry(ZipEntry entry, long size) {}
+    public record Entry(ZipEntry entry, long size) implements ZipOrFolder.ZipContent.Item {}
 
     private final Opener opener;
     private final String name;
@@ -79,11 +79,13 @@ public final class StreamedZip {
     }
 
     /** Every entry, in stream order. */
+    @Override
     public List<Entry> entries() {
         return entries;
     }
 
     /** The content of the first entry named {@code entry}, read from a new pass over the archive. */
+    @Override
     public InputStream open(String entry) throws IOException {
         Integer at = index.get(entry);
         if (at == null) {
