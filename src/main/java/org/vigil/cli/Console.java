@@ -147,7 +147,7 @@ final class Console implements ModuleRunner.Listener {
         String status = o.status().jsonName();
         sb.append(style.status(o.status(), status)).append(" ".repeat(Math.max(1, 12 - status.length())));
         if (o.status() == ModuleStatus.CHECKED) {
-            sb.append(String.format(Locale.ROOT, "%,9d record%s", o.recordCount(), o.recordCount() == 1 ? " " : "s"));
+            sb.append(String.format(Locale.ROOT, "%,9d record%s", o.recordCount(), o.recordCount() == 1 ? (o.alerts().isEmpty() ? " " : "") : "s"));
             if (!o.alerts().isEmpty()) {
                 Level max = highest(o.alerts());
                 sb.append(", ").append(style.level(max, o.alerts().size() + " alert" + (o.alerts().size() == 1 ? "" : "s")
