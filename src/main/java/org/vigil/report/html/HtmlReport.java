@@ -520,7 +520,7 @@ public final class HtmlReport {
                     .append(r.alert() ? " class=\"lvl-" + e(r.level()) + "\"" : "").append("><td class=\"time\">")
                     .append(e(r.time())).append("</td><td>").append(e(cut(r.module(), 80))).append("</td><td><span class=\"badge lvl-")
                     .append(e(r.level())).append("\">").append(e(msg.get(r.alert() ? "level." + r.level().toUpperCase(Locale.ROOT)
-                            : "level.event"))).append("</span></td><td>").append(e(cut(r.event(), 200))).append("</td><td>")
+                            : "level.event"))).append("</span></td><td>").append(e(cut(r.event(), 200))).append("</td><td class=\"desc\">")
                     .append(e(cut(r.description(), MAX_CELL))).append("</td></tr>\n");
         }
         sb.append("</tbody></table></div>\n</section>\n");
@@ -538,7 +538,9 @@ public final class HtmlReport {
             }
             rows.add(new Row(a.eventTime(), moduleKey(a.module()), a.module(), lower(a.level()), "alert", desc, true));
         }
-        rows.sort(Comparator.comparing(Row::time).thenComparing(r -> !r.alert()));
+        // newest first (undated rows last), alerts before the events of the same time
+        rows.sort(Comparator.comparing((Row r) -> r.time().isEmpty()).thenComparing(Row::time, Comparator.reverseOrder())
+                .thenComparing(r -> !r.alert()));
         return rows;
     }
 
@@ -559,7 +561,7 @@ public final class HtmlReport {
                         .append("</code></td><td>").append(e(moduleAbout(m.module()))).append("</td><td><span class=\"st st-")
                         .append(m.status().jsonName()).append("\">").append(e(msg.get("status." + m.status().jsonName())))
                         .append("</span></td><td class=\"num\">").append(m.records()).append("</td><td class=\"num\">")
-                        .append(m.alerts()).append("</td><td>").append(e(cut(m.reason(), MAX_CELL))).append("</td></tr>\n");
+                        .append(m.alerts()).append("</td><td class=\"desc\">").append(e(cut(m.reason(), MAX_CELL))).append("</td></tr>\n");
             }
             sb.append("</tbody></table>\n");
         } else {
@@ -618,7 +620,7 @@ public final class HtmlReport {
                 sb.append("<tr><td class=\"mono\">").append(e(cut(i.path(), MAX_CELL))).append("</td><td class=\"time\">")
                         .append(e(i.updated().length() >= 10 ? i.updated().substring(0, 10) : i.updated())).append("</td><td class=\"num\">")
                         .append(i.indicatorCount() < 0 ? e(msg.get("iocs.count.unknown")) : Integer.toString(i.indicatorCount()))
-                        .append("</td><td>").append(e(cut(cols, MAX_CELL))).append("</td><td class=\"mono small\">")
+                        .append("</td><td class=\"desc\">").append(e(cut(cols, MAX_CELL))).append("</td><td class=\"mono small\">")
                         .append(e(i.sha256())).append("</td></tr>\n");
             }
             sb.append("</tbody></table>\n");

@@ -235,8 +235,9 @@ final class TimelineChart {
         int labels = Math.min(bins.size(), 8);
         for (int k = 0; k < labels; k++) {
             int i = labels == 1 ? 0 : (int) Math.round(k * (bins.size() - 1) / (double) (labels - 1));
-            double x = LEFT + i * bw + bw / 2;
-            sb.append("<text class=\"xlabel\" x=\"").append(fmt(x)).append("\" y=\"").append(fmt(base + 18)).append("\">")
+            String edge = i == 0 ? " first" : i == bins.size() - 1 ? " last" : "";
+            double x = i == 0 ? LEFT : i == bins.size() - 1 ? LEFT + plotW : LEFT + i * bw + bw / 2;
+            sb.append("<text class=\"xlabel").append(edge).append("\" x=\"").append(fmt(x)).append("\" y=\"").append(fmt(base + 18)).append("\">")
                     .append(Html.escape(label(bins.get(i).start(), u))).append("</text>");
         }
         sb.append("</svg>");
