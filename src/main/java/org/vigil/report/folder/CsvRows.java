@@ -13,6 +13,9 @@ import java.util.List;
 final class CsvRows {
     private final Reader in;
     private final int maxField;
+    private final char[] buf = new char[1 << 16];
+    private int pos;
+    private int len;
     private int pushedBack = -2;
 
     CsvRows(Reader in, int maxField) {
@@ -26,7 +29,15 @@ final class CsvRows {
             pushedBack = -2;
             return c;
         }
-        return in.read();
+        if (pos == len) {
+            len = in.read(buf, 0, buf.length);
+            pos = 0;
+            if (len <= 0) {
+                len = 0;
+                return -1;
+            }
+        }
+        return buf[pos++];
     }
 
     /** The next row, or null at the end of the input. */

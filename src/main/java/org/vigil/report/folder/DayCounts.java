@@ -67,9 +67,17 @@ public final class DayCounts {
 
     /** Counts one event on {@code day}; {@code level} is its alert level, or null for a plain event. */
     public void add(LocalDate day, Level level) {
+        add(day, level, 1);
+    }
+
+    /** Counts {@code n} events on {@code day}, of alert level {@code level} (null for plain events). */
+    public void add(LocalDate day, Level level, long n) {
+        if (n <= 0) {
+            return;
+        }
         LocalDate key = fold(day, granularity);
-        counts.computeIfAbsent(key, k -> new long[1])[0]++;
-        total++;
+        counts.computeIfAbsent(key, k -> new long[1])[0] += n;
+        total += n;
         if (level != null) {
             highest.merge(key, level, (a, b) -> b.atLeast(a) ? b : a);
         }

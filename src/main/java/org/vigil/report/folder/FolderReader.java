@@ -321,17 +321,30 @@ public final class FolderReader {
                 throw new IOException("no timeline header (found \"" + cut(first) + "\")");
             }
             local = first.startsWith("Device Local");
+            java.time.LocalDate runDay = null;
+            String runText = "";
+            long run = 0;
             for (List<String> row = csv.next(); row != null; row = csv.next()) {
                 if (row.size() == 1 && row.get(0).isEmpty()) {
                     continue; // blank line
                 }
                 TimelineEvent e = new TimelineEvent(field(row, 0), field(row, 1), field(row, 2), field(row, 3));
                 total++;
-                java.time.LocalDate day = DayCounts.dayOf(e.timestamp());
-                if (day == null) {
-                    untimed++;
+                // rows are sorted by time: count runs of the same day, parse each day once
+                String ts = e.timestamp();
+                if (runDay != null && ts.length() >= 10 && ts.regionMatches(0, runText, 0, 10)) {
+                    run++;
                 } else {
-                    days.add(day, null);
+                    if (runDay != null) {
+                        days.add(runDay, null, run);
+                    }
+                    runDay = DayCounts.dayOf(ts);
+                    run = 1;
+                    if (runDay == null) {
+                        untimed++;
+                    } else {
+                        runText = ts.substring(0, 10);
+                    }
                 }
                 if (keepRows > 0) {
                     if (last.size() == keepRows) {
@@ -339,6 +352,9 @@ public final class FolderReader {
                     }
                     last.addLast(e);
                 }
+            }
+            if (runDay != null) {
+                days.add(runDay, null, run);
             }
         } catch (IOException | RuntimeException e) {
             problems.add(problem(file, e));
