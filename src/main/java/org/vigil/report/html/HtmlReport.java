@@ -255,13 +255,17 @@ public final class HtmlReport {
     private String gapText(Verdict.Gap g) {
         String reason = cut(g.reason(), MAX_CELL);
         return switch (g.kind()) {
-            case UNREADABLE -> msg.get("verdict.gap.unreadable", g.subject() + " (" + moduleAbout(g.subject()) + ")", reason);
-            case FAILED -> msg.get("verdict.gap.failed", g.subject() + " (" + moduleAbout(g.subject()) + ")", reason);
+            case UNREADABLE -> msg.get("verdict.gap.unreadable", g.subject() + " (" + noDot(moduleAbout(g.subject())) + ")", reason);
+            case FAILED -> msg.get("verdict.gap.failed", g.subject() + " (" + noDot(moduleAbout(g.subject())) + ")", reason);
             case COVERAGE_UNKNOWN -> msg.get("verdict.gap.coverageUnknown", g.subject());
             case NOTHING_CHECKED -> msg.get("verdict.gap.nothingChecked");
             case NO_INDICATORS -> msg.get("verdict.gap.noIndicators");
             case RESULTS_UNREADABLE -> msg.get("verdict.gap.results", reason);
         };
+    }
+
+    private static String noDot(String s) {
+        return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
     }
 
     private void title(StringBuilder sb, String key) {

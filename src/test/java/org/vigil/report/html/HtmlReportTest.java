@@ -81,7 +81,7 @@ class HtmlReportTest {
                 .contains("id=\"alert-counts\" data-total=\"2\"")
                 .contains("Evil&lt;img src=x onerror=&quot;window.__pwned=2&quot;&gt;")
                 .contains("What could not be checked")
-                .contains("Could not be read: tcc (Privacy permissions given to apps.). Reason: TCC.db: not an SQLite database")
+                .contains("Could not be read: tcc (Privacy permissions given to apps). Reason: TCC.db: not an SQLite database")
                 .contains("1 kind of data was not in this acquisition")
                 .contains("https://securitylab.amnesty.org/get-help/").contains("https://www.accessnow.org/help/")
                 .contains("iPhone 13 Pro").contains("iOS 16.6: ").contains("newer versions exist")
