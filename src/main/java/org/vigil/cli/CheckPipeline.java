@@ -63,17 +63,18 @@ final class CheckPipeline {
     }
 
     private final Clock clock;
-    private final PrintWriter out;
+    private final Console console;
     private final UserEnvironment env;
     private final PasswordPrompt prompt;
 
     CheckPipeline(Clock clock, PrintWriter out, UserEnvironment env) {
-        this(clock, out, env, PasswordPrompt.none());
+        this(clock, new Console(out, false), env, PasswordPrompt.none());
     }
 
-    CheckPipeline(Clock clock, PrintWriter out, UserEnvironment env, PasswordPrompt prompt) {
+    /** A pipeline printing through {@code console} (progress, module lines, summary). */
+    CheckPipeline(Clock clock, Console console, UserEnvironment env, PasswordPrompt prompt) {
         this.clock = clock;
-        this.out = out;
+        this.console = console;
         this.env = env;
         this.prompt = prompt;
     }
@@ -86,7 +87,8 @@ final class CheckPipeline {
             throw new CliException(ExitCodes.INPUT_NOT_FOUND, input + ": no such file or folder");
         }
         Path outDir = prepareOutput(o.output, input);
-        try (LogSetup logs = LogSetup.start(outDir == null ? null : outDir.resolve("command.log"), o.verbose)) {
+        try (LogSetup logs = LogSetup.start(outDir == null ? null : outDir.resolve("command.log"), o.verbose,
+                console.quiet(), console::clearProgress)) {
             LOG.info("Vigil {}: {} {}", VigilVersion.get(), req.command(), input);
             try {
                 return runLogged(req, input, outDir);
@@ -103,7 +105,6 @@ final class CheckPipeline {
 
     private RunResult runLogged(Request req, Path input, Path outDir) throws CliException {
         CommonOptions o = req.options();
-        Console console = new Console(out, o.quiet);
         LoadedIndicators loaded = req.onlyGivenIndicators() ? LoadedIndicators.loadFiles(o.iocs)
                 : LoadedIndicators.load(o.iocs, env);
         Indicators indicators = loaded.indicators();
@@ -136,13 +137,18 @@ final class CheckPipeline {
             try {
                 RunSink sink = stream != null ? stream : (slug, plugin) -> ResultSink.discarding();
                 ModuleRunner runner = new ModuleRunner(source, indicators,
-                        new ModuleOptions(o.fast, o.allowNetwork), clock, console, sink);
+                        new ModuleOptions(o.fast, o.allowNetwork), clock, console, sink, console.progress());
                 List<ModuleOutcome> outcomes = new ArrayList<>(runner.run(modules));
                 if (source.kind() == SourceKind.ANDROID_QF && o.modules.isEmpty()) {
                     outcomes.addAll(runNestedBackup(source, o, indicators, console, sink));
                 }
-                List<InputHash> hashes = o.hashes ? hashInputs(source) : List.of();
+                List<InputHash> hashes = o.hashes ? hashInputs(source, console.progress()) : List.of();
                 Map<String, String> device = new TreeMap<>(source.deviceInfo().properties());
+                if (source.kind() == SourceKind.IOS_SYSDIAGNOSE) {
+                    // the archive name gives only the build: the model and version are inside
+                    org.vigil.source.sysdiagnose.SysdiagnoseDeviceInfo.read(source).deviceProperties()
+                            .forEach(device::putIfAbsent);
+                }
                 RunInfo info = new RunInfo(req.command(), input.toString(), source.kind().label(),
                         VigilVersion.get(),
                         LocalDateTime.now(clock).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS")),
@@ -195,10 +201,11 @@ final class CheckPipeline {
             org.vigil.source.BackupCredentials credentials =
                     org.vigil.source.android.AndroidBackupProbe.needsPassword(file)
                             ? BackupPasswords.require(o.password, o.keyFile, env, prompt, file) : null;
-            try (AcquisitionSource nested = org.vigil.source.android.AndroidBackupSource.open(file, credentials)) {
+            try (AcquisitionSource nested = org.vigil.source.android.AndroidBackupSource.open(file, credentials,
+                    console.progress())) {
                 console.line("Nested adb backup " + ab.get().displayName() + ":");
                 ModuleRunner runner = new ModuleRunner(nested, indicators,
-                        new ModuleOptions(o.fast, o.allowNetwork), clock, console, sink);
+                        new ModuleOptions(o.fast, o.allowNetwork), clock, console, sink, console.progress());
                 return runner.run(ModuleRunner.order(ModuleRegistry.androidBackupModules(), List.of()));
             }
         } catch (EncryptedSourceException e) {
@@ -230,7 +237,7 @@ final class CheckPipeline {
             } else if (o.password != null || o.keyFile != null) {
                 LOG.warn("{} is not encrypted: the password or key given is not used", input);
             }
-            return detector.open(input, credentials);
+            return detector.open(input, credentials, console.progress());
         } catch (EncryptedSourceException e) {
             throw new CliException(ExitCodes.ENCRYPTED, e.getMessage(), e);
         } catch (WrongPasswordException e) {
@@ -244,10 +251,16 @@ final class CheckPipeline {
         }
     }
 
-    private static List<InputHash> hashInputs(AcquisitionSource source) throws IOException {
+    private static List<InputHash> hashInputs(AcquisitionSource source, org.vigil.core.Progress progress)
+            throws IOException {
+        List<Path> files = source.inputFiles();
         List<InputHash> hashes = new ArrayList<>();
-        for (Path p : source.inputFiles()) {
-            hashes.add(new InputHash(p.toString(), Hashing.sha256Hex(p)));
+        try (org.vigil.core.Progress.Step step = progress.start("Hashing the input files", files.size(),
+                org.vigil.core.Progress.Unit.FILES)) {
+            for (Path p : files) {
+                hashes.add(new InputHash(p.toString(), Hashing.sha256Hex(p)));
+                step.advance(1);
+            }
         }
         return hashes;
     }

@@ -57,7 +57,12 @@ public final class ModuleRegistry {
         return List.of(
                 new org.vigil.modules.ios.sysdiagnose.ShutdownLog(),
                 new org.vigil.modules.ios.sysdiagnose.SysdiagnoseProcesses(),
-                new org.vigil.modules.ios.sysdiagnose.SysdiagnoseCrashes());
+                new org.vigil.modules.ios.sysdiagnose.SysdiagnoseCrashes(),
+                new org.vigil.modules.ios.sysdiagnose.MobileInstallationLog(),
+                new org.vigil.modules.ios.sysdiagnose.SysdiagnoseProfiles(),
+                new org.vigil.modules.ios.sysdiagnose.SysdiagnoseProfileEvents(),
+                new org.vigil.modules.ios.sysdiagnose.SysdiagnoseInfo(),
+                new org.vigil.modules.ios.sysdiagnose.SwcutilShow());
     }
 
     /** Modules that run on an Android backup (.ab or unpacked), in MVT's order. */

@@ -93,11 +93,25 @@ public final class AndroidBackupSource implements AcquisitionSource {
      */
     public static AndroidBackupSource open(Path path, BackupCredentials credentials) throws VigilException,
             IOException {
-        return open(path, credentials, Limits.DEFAULT);
+        return open(path, credentials, Limits.DEFAULT, org.vigil.core.Progress.none());
+    }
+
+    /**
+     * As {@link #open(Path, BackupCredentials)}, reporting the reading of an {@code .ab} file to
+     * {@code progress} (its bytes read, against its size).
+     */
+    public static AndroidBackupSource open(Path path, BackupCredentials credentials, org.vigil.core.Progress progress)
+            throws VigilException, IOException {
+        return open(path, credentials, Limits.DEFAULT, progress);
     }
 
     static AndroidBackupSource open(Path path, BackupCredentials credentials, Limits limits) throws VigilException,
             IOException {
+        return open(path, credentials, limits, org.vigil.core.Progress.none());
+    }
+
+    static AndroidBackupSource open(Path path, BackupCredentials credentials, Limits limits,
+            org.vigil.core.Progress progress) throws VigilException, IOException {
         Path p = path.toAbsolutePath().normalize();
         if (Files.isDirectory(p)) {
             return openFolder(p);
@@ -107,8 +121,9 @@ public final class AndroidBackupSource implements AcquisitionSource {
         }
         AndroidBackup.Header header = AndroidBackup.readHeader(p);
         Path ws = Files.createTempDirectory("vigil-android-backup-");
-        try {
-            Map<String, Entry> entries = extract(p, credentials, limits, ws);
+        try (org.vigil.core.Progress.Step step = progress.start("Reading " + p.getFileName(), Files.size(p),
+                org.vigil.core.Progress.Unit.BYTES)) {
+            Map<String, Entry> entries = extract(p, credentials, limits, ws, step);
             LOG.info("Opened Android backup {} (version {}, {}compressed, encryption {}): {} telephony files", p,
                     header.version(), Boolean.TRUE.equals(header.compression()) ? "" : "not ",
                     header.encryption(), entries.size());
@@ -119,11 +134,23 @@ public final class AndroidBackupSource implements AcquisitionSource {
         }
     }
 
-    private static Map<String, Entry> extract(Path ab, BackupCredentials credentials, Limits limits, Path ws)
+    /** The tar stream of {@code ab} read through {@code raw}; closes {@code raw} when that fails. */
+    private static InputStream openTar(InputStream raw, Path ab, BackupCredentials credentials, Limits limits)
             throws VigilException, IOException {
+        try {
+            return AndroidBackup.openTar(raw, ab.toString(), credentials, limits.tar());
+        } catch (VigilException | IOException | RuntimeException e) {
+            raw.close();
+            throw e;
+        }
+    }
+
+    private static Map<String, Entry> extract(Path ab, BackupCredentials credentials, Limits limits, Path ws,
+            org.vigil.core.Progress.Step step) throws VigilException, IOException {
         Map<String, Entry> entries = new LinkedHashMap<>();
         long extracted = 0;
-        try (InputStream tar = AndroidBackup.openTar(ab, credentials, limits.tar())) {
+        InputStream raw = new org.vigil.io.ProgressInputStream(Files.newInputStream(ab), step);
+        try (InputStream tar = openTar(raw, ab, credentials, limits)) {
             TarReader reader = new TarReader(tar);
             TarReader.Entry e;
             while ((e = reader.next()) != null) {
