@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             IosCommand.class,
             AndroidCommand.class,
             CheckIocsCommand.class,
+            ReportCommand.class,
             IocsCommand.class,
             ModulesCommand.class,
             DemoCommand.class,

@@ -113,7 +113,10 @@ final class Stix2Reader {
         List<JsonNode> reports = new ArrayList<>();
         List<JsonNode> indicators = new ArrayList<>();
         List<JsonNode> relationships = new ArrayList<>();
+        String updated = "";
         for (JsonNode o : objects) {
+            updated = later(updated, o.path("modified").asText(""));
+            updated = later(updated, o.path("created").asText(""));
             switch (o.path("type").asText()) {
                 case "malware" -> malware.add(o);
                 case "report" -> reports.add(o);
@@ -213,8 +216,17 @@ final class Stix2Reader {
             LOG.info("{}: skipped patterns {}", fileName, skipped);
         }
         IndicatorFileInfo info = new IndicatorFileInfo(file.toAbsolutePath().toString(), sha256,
-                total, counts, names, skipped);
+                total, counts, names, skipped, updated);
         return new ParsedFile(collections, info);
+    }
+
+    /** The later of two STIX timestamps ({@code 2021-07-18T00:00:00.000Z}); non-timestamps are ignored. */
+    static String later(String current, String candidate) {
+        if (candidate.length() < 10 || candidate.length() > 40
+                || !candidate.substring(0, 10).matches("[0-9]{4}-[0-9]{2}-[0-9]{2}")) {
+            return current;
+        }
+        return candidate.compareTo(current) > 0 ? candidate : current;
     }
 
     private static String text(JsonNode node, String field) {

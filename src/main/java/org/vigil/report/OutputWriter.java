@@ -31,13 +31,13 @@ import org.vigil.core.model.UrlRecord;
  * Writes a run's results with MVT's file names and shapes, plus Vigil's coverage.json:
  * {@code <slug>.json}, {@code <slug>_detected.json}, {@code alerts.json},
  * {@code alerts_timeline.csv}, {@code timeline.csv}, {@code urls.json}, {@code info.json},
- * {@code coverage.json}. Output bytes depend only on the run's content (and the date in
+ * {@code coverage.json}, and the HTML report {@code report.html}. Output bytes depend only on the run's content (and the date in
  * info.json).
  */
 public final class OutputWriter {
     /** The files this writer may produce besides per-module files. */
     public static final List<String> FIXED_FILES = List.of("alerts.json", "alerts_timeline.csv",
-            "timeline.csv", "urls.json", "info.json", "coverage.json");
+            "timeline.csv", "urls.json", "info.json", "coverage.json", "report.html");
 
     private final ObjectMapper mapper = MvtJson.mapper();
     private final ObjectWriter writer = MvtJson.writer(mapper);
@@ -130,6 +130,7 @@ public final class OutputWriter {
             d.put("path", f.path());
             d.put("sha256", f.sha256());
             d.put("indicators", f.indicatorCount());
+            d.put("updated", f.updated());
             ObjectNode types = d.putObject("types");
             f.countsByType().entrySet().stream().sorted(Map.Entry.comparingByKey())
                     .forEach(e -> types.put(e.getKey(), e.getValue()));

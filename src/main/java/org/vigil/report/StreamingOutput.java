@@ -26,6 +26,8 @@ import org.vigil.core.model.ResultSink;
 import org.vigil.core.model.RunResult;
 import org.vigil.core.model.RunSink;
 import org.vigil.core.model.TimelineEvent;
+import org.vigil.report.html.HtmlReport;
+import org.vigil.report.html.Messages;
 
 /**
  * Writes a run's outputs as the modules produce them: each record goes straight into
@@ -103,7 +105,21 @@ public final class StreamingOutput implements RunSink, AutoCloseable {
             written.add(timeline);
         }
         written.addAll(w.writeRunFiles(run, dir));
+        written.add(writeReport(dir, run.info().vigilVersion()));
         return List.copyOf(written);
+    }
+
+    /**
+     * Writes report.html by reading the folder back, so that the report of a check and the one
+     * {@code vigil report} rebuilds from the folder are the same bytes.
+     */
+    static Path writeReport(Path dir, String version) throws IOException {
+        Path file = dir.resolve(HtmlReport.FILE_NAME);
+        try {
+            return new HtmlReport(Messages.english(), version).write(dir, file);
+        } catch (RuntimeException e) {
+            throw new IOException(file + ": cannot write the report (" + e + ")", e);
+        }
     }
 
     @Override

@@ -89,7 +89,8 @@ class ConsoleOptionsTest {
         assertThat(j.get("input").asText()).isEqualTo(backup.toAbsolutePath().normalize().toString());
         assertThat(j.get("source_kind").asText()).isEqualTo("iOS backup");
         assertThat(j.get("output").asText()).isEqualTo(out.toAbsolutePath().normalize().toString());
-        assertThat(j.get("report").isNull()).isTrue();
+        // every check with --output writes report.html (feat-report)
+        assertThat(j.get("report").asText()).isEqualTo(out.toAbsolutePath().normalize().resolve("report.html").toString());
         assertThat(j.get("modules").toString())
                 .isEqualTo("{\"total\":28,\"checked\":8,\"not_present\":20,\"unreadable\":0,\"failed\":0}");
         assertThat(j.get("not_checked").size()).isZero();

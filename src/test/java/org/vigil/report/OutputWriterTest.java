@@ -58,7 +58,7 @@ class OutputWriterTest {
         try (Stream<Path> s = Files.list(tmp)) {
             assertThat(s.map(p -> p.getFileName().toString()).sorted().toList()).containsExactly(
                     "alerts.json", "alerts_timeline.csv", "coverage.json", "global_preferences.json",
-                    "global_preferences_detected.json", "info.json", "sms.json", "sms_detected.json",
+                    "global_preferences_detected.json", "info.json", "report.html", "sms.json", "sms_detected.json",
                     "timeline.csv", "urls.json");
         }
         ObjectMapper m = new ObjectMapper();
