@@ -45,11 +45,41 @@ public final class ModuleRegistry {
         List<Module> all = new ArrayList<>();
         all.addAll(iosBackupModules());
         all.addAll(iosSysdiagnoseModules());
+        // filesystem-only modules (the mixed ones and shutdown_log are listed above)
+        for (Module m : iosFsModules()) {
+            if (all.stream().noneMatch(x -> x.descriptor().slug().equals(m.descriptor().slug()))) {
+                all.add(m);
+            }
+        }
         all.addAll(org.vigil.modules.android.androidqf.AndroidQfModules.all());
         all.addAll(org.vigil.modules.android.bugreport.BugreportModules.all());
         all.addAll(androidBackupModules());
         all.addAll(org.vigil.modules.android.intrusion.IntrusionLogModules.all());
         return all;
+    }
+
+    /**
+     * Modules that run on a full iOS filesystem dump, in MVT's order: the filesystem-only modules
+     * (MVT's FS_MODULES), then the mixed modules (MVT's MIXED_MODULES).
+     */
+    public static List<Module> iosFsModules() {
+        List<Module> fs = new ArrayList<>();
+        // MVT's FS_MODULES order: CacheFiles, Filesystem, Netusage, Analytics, AnalyticsIOSVersions,
+        // SafariFavicon, ShutdownLog, IOSVersionHistory, WebkitIndexedDB, WebkitLocalStorage,
+        // WebkitSafariViewService.
+        // TODO(lead, merge of feat-fs-modules): insert org.vigil.modules.ios.fs.FsModules' modules at
+        // their places: CacheFiles before Filesystem; Netusage, Analytics, AnalyticsIOSVersions,
+        // SafariFavicon between Filesystem and ShutdownLog; IOSVersionHistory, WebkitIndexedDB,
+        // WebkitLocalStorage, WebkitSafariViewService after ShutdownLog.
+        fs.add(new org.vigil.modules.ios.fs.Filesystem());
+        fs.add(new org.vigil.modules.ios.sysdiagnose.ShutdownLog());
+        // mixed modules (MVT's MIXED_MODULES order): the backup list without its backup-only head
+        for (Module m : iosBackupModules()) {
+            if (m.descriptor().supports(SourceKind.IOS_FS)) {
+                fs.add(m);
+            }
+        }
+        return List.copyOf(fs);
     }
 
     /** Modules that run on an iOS sysdiagnose archive or folder. */
@@ -107,6 +137,9 @@ public final class ModuleRegistry {
 
     /** Modules that run on a source of this kind, in run order. */
     public static List<Module> forKind(SourceKind kind) {
+        if (kind == SourceKind.IOS_FS) {
+            return iosFsModules();
+        }
         return all().stream().filter(m -> m.descriptor().supports(kind)).toList();
     }
 }

@@ -24,6 +24,7 @@ public final class Workspace implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(Workspace.class);
 
     private final String prefix;
+    private final java.util.Map<String, Path> groups = new java.util.HashMap<>();
     private Path dir;
     private Thread onExit;
     private long files;
@@ -52,15 +53,18 @@ public final class Workspace implements Closeable {
     }
 
     /**
-     * Copies {@code in} into {@code sibling}'s folder under the name {@code name} (for SQLite
-     * sidecars, which must sit beside their database).
+     * Copies {@code in} into the workspace folder of {@code group} (one folder per group, so that
+     * e.g. a SQLite database and its {@code -wal}/{@code -shm} sidecars sit side by side), as
+     * {@code fileName} reduced to safe characters.
      */
-    public synchronized Path extractBeside(Path sibling, String fileName, InputStream in, String entryName, long max,
+    public synchronized Path extract(InputStream in, String group, String fileName, String entryName, long max,
             String what) throws IOException {
-        if (dir == null || !sibling.startsWith(dir)) {
-            throw new IllegalArgumentException(sibling + " is not in this workspace");
+        Path folder = groups.get(group);
+        if (folder == null) {
+            folder = Files.createDirectory(root().resolve(Long.toString(files++)));
+            groups.put(group, folder);
         }
-        return copy(in, sibling.resolveSibling(EntryNames.safeFileName(fileName)), entryName, max, what);
+        return copy(in, folder.resolve(EntryNames.safeFileName(fileName)), entryName, max, what);
     }
 
     private Path copy(InputStream in, Path target, String entryName, long max, String what) throws IOException {
@@ -122,6 +126,7 @@ public final class Workspace implements Closeable {
             }
             onExit = null;
         }
+        groups.clear();
         if (dir != null) {
             delete(dir);
             dir = null;
