@@ -78,7 +78,8 @@ public final class TarScanner implements Closeable {
         }
         long dataOffset = tar.getBytesRead();
         long headerOffset = dataOffset - BLOCK;
-        if (!spy.lastBlockChecksumOk()) {
+        // old GNU sparse entries are followed by extension blocks: the last block read is not the header
+        if (!e.isOldGNUSparse() && !spy.lastBlockChecksumOk()) {
             throw new IOException("not a tar archive, or corrupt: bad header checksum at offset " + headerOffset);
         }
         current = e;

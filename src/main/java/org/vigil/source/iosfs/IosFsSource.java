@@ -94,6 +94,8 @@ public final class IosFsSource implements AcquisitionSource {
     static final List<String> SIDECARS = List.of("-wal", "-shm", "-journal");
     private static final Pattern BACKUP_FILE_ID = Pattern.compile("[0-9a-f]{40}");
     private static final int MAX_DEPTH = 256;
+    /** Most bytes of not-yet-asked-for files a .tar.gz streaming pass extracts along the one asked for. */
+    static final long BATCH_BYTES = 256L << 20;
     /** Entries a probe looks at before deciding that an archive is not a dump. */
     static final int PROBE_ENTRIES = 200_000;
 
@@ -875,13 +877,9 @@ public final class IosFsSource implements AcquisitionSource {
         }
         checkLimits(i);
         if (layout == Layout.TAR_GZ || (layout == Layout.TAR && index.sparse(i))) {
-            BitSet batch = new BitSet();
-            batch.set(i);
-            sidecars.forEach(batch::set);
-            if (layout == Layout.TAR_GZ) {
-                batch.or(found);
-            }
-            streamingPass(batch, i);
+            List<Integer> must = new ArrayList<>(sidecars);
+            must.add(0, i);
+            streamingPass(must, layout == Layout.TAR_GZ ? found : new BitSet(), i);
         } else {
             extractOne(i);
             for (int j : sidecars) {
@@ -951,14 +949,32 @@ public final class IosFsSource implements AcquisitionSource {
         LOG.debug("extracted {} to {}", path, target);
     }
 
-    /** One streaming pass extracting every entry of {@code batch} not yet extracted (within the limits). */
-    private void streamingPass(BitSet batch, int required) throws IOException {
+    /**
+     * One streaming pass extracting the entries of {@code must} (the file asked for and its
+     * sidecars) and of {@code alsoFound} (within {@link #BATCH_BYTES}) not yet extracted.
+     */
+    private void streamingPass(List<Integer> must, BitSet alsoFound, int required) throws IOException {
         Map<Long, Integer> wanted = new HashMap<>();
-        for (int k = batch.nextSetBit(0); k >= 0; k = batch.nextSetBit(k + 1)) {
+        for (int k : must) {
             long loc = index.locator(k);
             if (!extracted.containsKey(loc) && (k == required || !failed.contains(loc))) {
-                wanted.put(index.locator(k), k);
+                wanted.put(loc, k);
             }
+        }
+        BitSet batch = alsoFound;
+        // files found and not read yet ride along, within a budget (a module may list files it never reads)
+        long budget = Math.min(BATCH_BYTES, options.limits().maxTotalBytes() - totalWritten());
+        for (int k = batch.nextSetBit(0); k >= 0; k = batch.nextSetBit(k + 1)) {
+            long loc = index.locator(k);
+            if (extracted.containsKey(loc) || failed.contains(loc) || wanted.containsKey(loc)) {
+                continue;
+            }
+            long size = Math.max(index.size(k), 0);
+            if (size > budget) {
+                continue;
+            }
+            budget -= size;
+            wanted.put(loc, k);
         }
         found.clear();
         if (wanted.isEmpty()) {
@@ -980,8 +996,8 @@ public final class IosFsSource implements AcquisitionSource {
                         checkLimits(k);
                     }
                     String group = groupOf(path);
-                    long budget = Math.min(h.size(), options.limits().maxTotalBytes() - totalWritten());
-                    Path target = workspace.extract(tar.content(), group, fileNameFor(group, path), path, budget,
+                    long max = Math.min(h.size(), options.limits().maxTotalBytes() - totalWritten());
+                    Path target = workspace.extract(tar.content(), group, fileNameFor(group, path), path, max,
                             input.toString());
                     extracted.put(h.dataOffset(), target);
                 } catch (IOException e) {
