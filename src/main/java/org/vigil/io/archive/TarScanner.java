@@ -4,6 +4,8 @@ import java.io.Closeable;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
@@ -44,14 +46,31 @@ public final class TarScanner implements Closeable {
     public record Item(String name, boolean utf8, Type type, long size, int mode, long mtime, String linkName,
             long headerOffset, long dataOffset, boolean sparse) {}
 
-    private final Spy spy;
-    private final TarArchiveInputStream tar;
+    private Spy spy;
+    private TarArchiveInputStream tar;
     private TarArchiveEntry current;
+    /** Seek mode: the archive file, its size, the next header's offset, the current stream's start. */
+    private final SeekableByteChannel channel;
+    private final long channelSize;
+    private long next;
+    private long base;
 
     /** A scanner over a decompressed tar stream (closed with the scanner). */
     public TarScanner(InputStream in) {
         this.spy = new Spy(in);
         this.tar = new TarArchiveInputStream(spy, RawUtf8Charset.NAME);
+        this.channel = null;
+        this.channelSize = -1;
+    }
+
+    /**
+     * A scanner over an uncompressed tar file that seeks over the entries' data instead of reading
+     * it (only headers are read; closed with the scanner). Global pax headers do not carry over
+     * from one entry to the next in this mode.
+     */
+    public TarScanner(SeekableByteChannel channel) throws IOException {
+        this.channel = channel;
+        this.channelSize = channel.size();
     }
 
     /**
@@ -62,21 +81,38 @@ public final class TarScanner implements Closeable {
      * @throws IOException when a header is corrupt (bad checksum, unparsable fields)
      */
     public Item next() throws IOException {
+        if (channel != null) {
+            if (next > channelSize) {
+                throw new TruncatedArchiveException("the archive ends inside an entry's data at offset " + channelSize);
+            }
+            channel.position(next);
+            base = next;
+            spy = new Spy(new FilterInputStream(Channels.newInputStream(channel)) {
+                @Override
+                public void close() {
+                    // the channel is closed with the scanner
+                }
+            });
+            tar = new TarArchiveInputStream(spy, RawUtf8Charset.NAME);
+        }
         TarArchiveEntry e;
         try {
             e = tar.getNextEntry();
         } catch (IOException | RuntimeException ex) {
-            throw translate(ex, spy.count);
+            throw translate(ex, base + spy.count);
         }
         if (e == null) {
             current = null;
             if (spy.count % BLOCK != 0) {
                 throw new TruncatedArchiveException("the archive ends inside a header at offset "
-                        + (spy.count - spy.count % BLOCK));
+                        + (base + spy.count - spy.count % BLOCK));
             }
             return null;
         }
-        long dataOffset = tar.getBytesRead();
+        long dataOffset = base + tar.getBytesRead();
+        if (channel != null) {
+            next = dataOffset + (e.getSize() + BLOCK - 1) / BLOCK * BLOCK;
+        }
         long headerOffset = dataOffset - BLOCK;
         // old GNU sparse entries are followed by extension blocks: the last block read is not the header
         if (!e.isOldGNUSparse() && !spy.lastBlockChecksumOk()) {
@@ -105,7 +141,7 @@ public final class TarScanner implements Closeable {
                 try {
                     return super.read(b, off, len);
                 } catch (IOException | RuntimeException ex) {
-                    throw translate(ex, spy.count);
+                    throw translate(ex, base + spy.count);
                 }
             }
 
@@ -118,7 +154,7 @@ public final class TarScanner implements Closeable {
 
     /** Bytes of the uncompressed stream read so far. */
     public long position() {
-        return spy.count;
+        return base + (spy == null ? 0 : spy.count);
     }
 
     private static IOException translate(Exception ex, long offset) {
@@ -163,6 +199,10 @@ public final class TarScanner implements Closeable {
 
     @Override
     public void close() throws IOException {
+        if (channel != null) {
+            channel.close();
+            return;
+        }
         tar.close();
     }
 

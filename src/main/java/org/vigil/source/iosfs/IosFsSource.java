@@ -448,7 +448,10 @@ public final class IosFsSource implements AcquisitionSource {
         // prefetched files go into the workspace the source then owns
         Workspace early = new Workspace("vigil-fs-");
         try {
-            try (TarScanner tar = new TarScanner(tarStream(file, layout))) {
+            // a plain tar is indexed by seeking from header to header; a tar.gz has to be read through
+            try (TarScanner tar = layout == Layout.TAR
+                    ? new TarScanner(Files.newByteChannel(file, StandardOpenOption.READ))
+                    : new TarScanner(tarStream(file, layout))) {
                 TarScanner.Item h;
                 while ((h = tar.next()) != null) {
                     items++;

@@ -215,6 +215,27 @@ class IosFsSourceTest {
     }
 
     @Test
+    void truncatedPlainTarIsIndexedBySeekingAndSaysSo() throws Exception {
+        byte[] tar = new TarFixture().dir("private/var/").file("private/var/a.txt", "a")
+                .file("private/var/b.bin", new byte[5000]).file("private/var/c.txt", "c").tar();
+        // cut inside b.bin's data: a.txt readable, the cut reported at the end of the file
+        Path data = Files.write(tmp.resolve("data.tar"), Arrays.copyOf(tar, 512 * 5 + 1000));
+        try (IosFsSource s = IosFsSource.open(data)) {
+            assertThat(s.truncated()).contains("the archive ends inside an entry's data at offset 3560 (after 3"
+                    + " entries)");
+            assertThat(Files.readString(s.localFile(s.byId("private/var/a.txt").orElseThrow()))).isEqualTo("a");
+            assertThatThrownBy(() -> s.localFile(s.byId("private/var/b.bin").orElseThrow()))
+                    .isInstanceOf(IOException.class).hasMessageContaining("extends past the end of the archive");
+        }
+        // cut inside c.txt's header
+        Path header = Files.write(tmp.resolve("header.tar"), Arrays.copyOf(tar, 512 * 14 + 100));
+        try (IosFsSource s = IosFsSource.open(header)) {
+            assertThat(s.truncated()).contains("the archive ends inside a header at offset 7168 (after 3 entries)");
+            assertThat(s.byId("private/var/b.bin")).isPresent();
+        }
+    }
+
+    @Test
     void claimedTenGigabyteEntryIsTruncationNotAnAllocation() throws Exception {
         byte[] tar = new TarFixture().file("private/var/ok.txt", "ok")
                 .claimed("private/var/huge.bin", 10_000_000_000L, new byte[4096]).tarWithoutEnd();
