@@ -54,6 +54,9 @@ public final class TarScanner implements Closeable {
     private final long channelSize;
     private long next;
     private long base;
+    private boolean jump;
+    /** Entries with more data than this are seeked over in seek mode. */
+    static final long SEEK_OVER = 256 << 10;
 
     /** A scanner over a decompressed tar stream (closed with the scanner). */
     public TarScanner(InputStream in) {
@@ -64,9 +67,8 @@ public final class TarScanner implements Closeable {
     }
 
     /**
-     * A scanner over an uncompressed tar file that seeks over the entries' data instead of reading
-     * it (only headers are read; closed with the scanner). Global pax headers do not carry over
-     * from one entry to the next in this mode.
+     * A scanner over an uncompressed tar file that seeks over large entries' data instead of
+     * reading it (closed with the scanner). Global pax headers do not carry over a seek.
      */
     public TarScanner(SeekableByteChannel channel) throws IOException {
         this.channel = channel;
@@ -81,18 +83,18 @@ public final class TarScanner implements Closeable {
      * @throws IOException when a header is corrupt (bad checksum, unparsable fields)
      */
     public Item next() throws IOException {
-        if (channel != null) {
+        if (channel != null && (tar == null || jump)) {
             if (next > channelSize) {
                 throw new TruncatedArchiveException("the archive ends inside an entry's data at offset " + channelSize);
             }
             channel.position(next);
             base = next;
-            spy = new Spy(new FilterInputStream(Channels.newInputStream(channel)) {
+            spy = new Spy(new java.io.BufferedInputStream(new FilterInputStream(Channels.newInputStream(channel)) {
                 @Override
                 public void close() {
                     // the channel is closed with the scanner
                 }
-            });
+            }, 1 << 16));
             tar = new TarArchiveInputStream(spy, RawUtf8Charset.NAME);
         }
         TarArchiveEntry e;
@@ -111,7 +113,10 @@ public final class TarScanner implements Closeable {
         }
         long dataOffset = base + tar.getBytesRead();
         if (channel != null) {
+            // small entries are read through (sequential reads are cheaper than a seek and a new
+            // stream); past a large one, the next header is reached by seeking
             next = dataOffset + (e.getSize() + BLOCK - 1) / BLOCK * BLOCK;
+            jump = e.getSize() > SEEK_OVER;
         }
         long headerOffset = dataOffset - BLOCK;
         // old GNU sparse entries are followed by extension blocks: the last block read is not the header

@@ -448,7 +448,7 @@ public final class IosFsSource implements AcquisitionSource {
         // prefetched files go into the workspace the source then owns
         Workspace early = new Workspace("vigil-fs-");
         try {
-            // a plain tar is indexed by seeking from header to header; a tar.gz has to be read through
+            // a plain tar is indexed seeking over large entries; a tar.gz has to be read through
             try (TarScanner tar = layout == Layout.TAR
                     ? new TarScanner(Files.newByteChannel(file, StandardOpenOption.READ))
                     : new TarScanner(tarStream(file, layout))) {
