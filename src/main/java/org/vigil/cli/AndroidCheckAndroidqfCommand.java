@@ -11,13 +11,15 @@ import org.vigil.source.SourceKind;
 
 /**
  * {@code vigil android check-androidqf PATH}: an androidqf acquisition folder or zip, with the
- * androidqf modules (MVT's check-androidqf). The bug report, backup and intrusion logs androidqf
- * may hold are not checked by this command yet (their sources come separately).
+ * androidqf modules (MVT's check-androidqf), then, nested as MVT does, its bug report (or, without
+ * one, its dumpsys.txt), its adb backup and its intrusion logs ({@link AndroidQfNested}).
  */
 @Command(name = "check-androidqf", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
         description = {"Check an androidqf acquisition (the folder androidqf wrote, or a zip of it).",
-            "The zip is read in place; only the entries that must be files are extracted, into a",
-            "private temporary folder deleted at the end."})
+            "Its bugreport.zip (or, without one, its dumpsys.txt), backup.ab and",
+            "intrusion_logs/ are checked too, into the same results.",
+            "The zip is read in place; only the entries that must be files are",
+            "extracted, into a private temporary folder deleted at the end."})
 final class AndroidCheckAndroidqfCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

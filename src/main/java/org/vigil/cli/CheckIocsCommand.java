@@ -27,6 +27,7 @@ import org.vigil.ioc.Indicators;
 import org.vigil.modules.ModuleRegistry;
 import org.vigil.report.OutputWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -67,20 +68,23 @@ final class CheckIocsCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Show debug messages.")
     boolean verbose;
 
-    @Option(names = {"-q", "--quiet"}, description = "Print only errors.")
-    boolean quiet;
+    /** -q, --color, --no-color, --json-summary, --fail-on. */
+    @Mixin
+    ConsoleOptions consoleOptions = new ConsoleOptions();
 
     @Override
     public Integer call() {
+        Console console = root.console(consoleOptions);
+        Path in = folder.toAbsolutePath().normalize();
+        console.begin("check-iocs", in, output == null ? in.resolve("check-iocs") : output);
         try {
-            run();
-            return ExitCodes.OK;
+            return console.finish(run(console));
         } catch (CliException e) {
-            return root.fail(e);
+            return console.fail(e);
         }
     }
 
-    private void run() throws CliException {
+    private RunResult run(Console console) throws CliException {
         Path in = folder.toAbsolutePath().normalize();
         if (!Files.isDirectory(in)) {
             throw new CliException(ExitCodes.INPUT_NOT_FOUND, in + ": no such folder");
@@ -91,8 +95,8 @@ final class CheckIocsCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new CliException(ExitCodes.OUTPUT_ERROR, outDir + ": cannot create the output folder", e);
         }
-        try (LogSetup logs = LogSetup.start(outDir.resolve("command.log"), verbose)) {
-            Console console = new Console(root.out(), quiet);
+        try (LogSetup logs = LogSetup.start(outDir.resolve("command.log"), verbose, console.quiet(),
+                console::clearProgress)) {
             LoadedIndicators loaded = LoadedIndicators.load(iocs, root.env());
             Indicators indicators = loaded.indicators();
             if (indicators.isEmpty()) {
@@ -115,9 +119,10 @@ final class CheckIocsCommand implements Callable<Integer> {
                 if (!Files.isRegularFile(file)) {
                     continue;
                 }
+                long start = System.nanoTime();
                 ModuleOutcome outcome = recheck(m, file, mapper, indicators);
                 outcomes.add(outcome);
-                console.finished(outcome, 0);
+                console.finished(outcome, (System.nanoTime() - start) / 1_000_000);
             }
             if (outcomes.isEmpty()) {
                 throw new CliException(ExitCodes.INPUT_NOT_FOUND, in + ": no module results (<module>.json) found");
@@ -135,6 +140,7 @@ final class CheckIocsCommand implements Callable<Integer> {
                     + (result.alerts().size() == 1 ? "" : "s") + ".");
             console.summary(result, outDir, true);
             loaded.warnings().forEach(w -> LOG.warn("{}", w));
+            return result;
         }
     }
 

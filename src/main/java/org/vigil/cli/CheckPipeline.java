@@ -58,25 +58,33 @@ final class CheckPipeline {
      * @param input the acquisition path
      * @param kinds the kinds this command accepts (empty = any)
      * @param options common options
+     * @param onlyGivenIndicators load only the indicator files given (no installed ones)
+     * @param timezone the device time zone given by the user ({@code --timezone}), or null
      */
-    record Request(String command, Path input, Set<SourceKind> kinds, CommonOptions options, boolean onlyGivenIndicators) {
+    record Request(String command, Path input, Set<SourceKind> kinds, CommonOptions options, boolean onlyGivenIndicators,
+            java.time.ZoneId timezone) {
+        Request(String command, Path input, Set<SourceKind> kinds, CommonOptions options, boolean onlyGivenIndicators) {
+            this(command, input, kinds, options, onlyGivenIndicators, null);
+        }
+
         Request(String command, Path input, Set<SourceKind> kinds, CommonOptions options) {
-            this(command, input, kinds, options, false);
+            this(command, input, kinds, options, false, null);
         }
     }
 
     private final Clock clock;
-    private final PrintWriter out;
+    private final Console console;
     private final UserEnvironment env;
     private final PasswordPrompt prompt;
 
     CheckPipeline(Clock clock, PrintWriter out, UserEnvironment env) {
-        this(clock, out, env, PasswordPrompt.none());
+        this(clock, new Console(out, false), env, PasswordPrompt.none());
     }
 
-    CheckPipeline(Clock clock, PrintWriter out, UserEnvironment env, PasswordPrompt prompt) {
+    /** A pipeline printing through {@code console} (progress, module lines, summary). */
+    CheckPipeline(Clock clock, Console console, UserEnvironment env, PasswordPrompt prompt) {
         this.clock = clock;
-        this.out = out;
+        this.console = console;
         this.env = env;
         this.prompt = prompt;
     }
@@ -89,7 +97,8 @@ final class CheckPipeline {
             throw new CliException(ExitCodes.INPUT_NOT_FOUND, input + ": no such file or folder");
         }
         Path outDir = prepareOutput(o.output, input);
-        try (LogSetup logs = LogSetup.start(outDir == null ? null : outDir.resolve("command.log"), o.verbose)) {
+        try (LogSetup logs = LogSetup.start(outDir == null ? null : outDir.resolve("command.log"), o.verbose,
+                console.quiet(), console::clearProgress)) {
             LOG.info("Vigil {}: {} {}", VigilVersion.get(), req.command(), input);
             try {
                 return runLogged(req, input, outDir);
@@ -106,7 +115,6 @@ final class CheckPipeline {
 
     private RunResult runLogged(Request req, Path input, Path outDir) throws CliException {
         CommonOptions o = req.options();
-        Console console = new Console(out, o.quiet);
         LoadedIndicators loaded = req.onlyGivenIndicators() ? LoadedIndicators.loadFiles(o.iocs)
                 : LoadedIndicators.load(o.iocs, env);
         Indicators indicators = loaded.indicators();
@@ -128,9 +136,19 @@ final class CheckPipeline {
                 console.line("Password accepted: files are decrypted as needed into a private temporary folder,"
                         + " deleted at the end");
             }
+            if (req.timezone() != null && source instanceof org.vigil.source.android.IntrusionLogSource logs) {
+                logs.withDeviceZone(req.timezone());
+            }
             List<Module> modules;
             try {
-                modules = ModuleRunner.order(ModuleRegistry.forKind(source.kind()), o.modules);
+                List<Module> candidates = ModuleRegistry.forKind(source.kind());
+                List<String> selected = o.modules;
+                if (source.kind() == SourceKind.ANDROID_QF && !o.modules.isEmpty()) {
+                    // --module may name the modules androidqf runs nested (bug report, backup, intrusion logs)
+                    selected = AndroidQfNested.selectionFor(candidates, o.modules, candidates);
+                }
+                modules = !o.modules.isEmpty() && selected.isEmpty() ? List.of()
+                        : ModuleRunner.order(candidates, selected);
             } catch (VigilException e) {
                 throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
             }
@@ -139,13 +157,19 @@ final class CheckPipeline {
             try {
                 RunSink sink = stream != null ? stream : (slug, plugin) -> ResultSink.discarding();
                 ModuleRunner runner = new ModuleRunner(source, indicators,
-                        new ModuleOptions(o.fast, o.allowNetwork), clock, console, sink);
+                        new ModuleOptions(o.fast, o.allowNetwork), clock, console, sink, console.progress());
                 List<ModuleOutcome> outcomes = new ArrayList<>(runner.run(modules));
-                if (source.kind() == SourceKind.ANDROID_QF && o.modules.isEmpty()) {
-                    outcomes.addAll(runNestedBackup(source, o, indicators, console, sink));
+                if (source instanceof org.vigil.source.android.AndroidQfSource qf) {
+                    outcomes.addAll(new AndroidQfNested(clock, env, prompt).run(qf, o, req.timezone(), indicators,
+                            console, sink));
                 }
-                List<InputHash> hashes = o.hashes ? hashInputs(source) : List.of();
+                List<InputHash> hashes = o.hashes ? hashInputs(source, console.progress()) : List.of();
                 Map<String, String> device = new TreeMap<>(source.deviceInfo().properties());
+                if (source.kind() == SourceKind.IOS_SYSDIAGNOSE) {
+                    // the archive name gives only the build: the model and version are inside
+                    org.vigil.source.sysdiagnose.SysdiagnoseDeviceInfo.read(source).deviceProperties()
+                            .forEach(device::putIfAbsent);
+                }
                 RunInfo info = new RunInfo(req.command(), input.toString(), source.kind().label(),
                         VigilVersion.get(),
                         LocalDateTime.now(clock).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS")),
@@ -178,42 +202,6 @@ final class CheckPipeline {
         }
     }
 
-    /**
-     * androidqf acquisitions hold the phone's adb backup ({@code backup.ab}): like MVT, its
-     * modules run as part of the same check (an encrypted one asks for its password once).
-     */
-    private List<ModuleOutcome> runNestedBackup(AcquisitionSource source, CommonOptions o, Indicators indicators,
-            Console console, RunSink sink) throws CliException, IOException {
-        java.util.Optional<org.vigil.source.ArtifactRef> ab = source.find(
-                org.vigil.source.ArtifactPattern.anyDomain("*backup.ab")).stream().findFirst();
-        if (ab.isEmpty()) {
-            return List.of();
-        }
-        Path file = source.localFile(ab.get());
-        if (!org.vigil.source.android.AndroidBackup.readHeader(file).backup()) {
-            LOG.warn("Skipping backup modules as {} is malformed", ab.get().displayName());
-            return List.of();
-        }
-        try {
-            org.vigil.source.BackupCredentials credentials =
-                    org.vigil.source.android.AndroidBackupProbe.needsPassword(file)
-                            ? BackupPasswords.require(o.password, o.keyFile, env, prompt, file) : null;
-            try (AcquisitionSource nested = org.vigil.source.android.AndroidBackupSource.open(file, credentials)) {
-                console.line("Nested adb backup " + ab.get().displayName() + ":");
-                ModuleRunner runner = new ModuleRunner(nested, indicators,
-                        new ModuleOptions(o.fast, o.allowNetwork), clock, console, sink);
-                return runner.run(ModuleRunner.order(ModuleRegistry.androidBackupModules(), List.of()));
-            }
-        } catch (EncryptedSourceException e) {
-            throw new CliException(ExitCodes.ENCRYPTED, e.getMessage(), e);
-        } catch (WrongPasswordException e) {
-            throw new CliException(ExitCodes.WRONG_PASSWORD, e.getMessage(), e);
-        } catch (VigilException e) {
-            LOG.warn("Skipping backup modules: {}", e.getMessage());
-            return List.of();
-        }
-    }
-
     private static StreamingOutput openOutput(Path outDir) throws CliException {
         try {
             return new StreamingOutput(outDir);
@@ -240,7 +228,7 @@ final class CheckPipeline {
             } else if (o.password != null || o.keyFile != null) {
                 LOG.warn("{} is not encrypted: the password or key given is not used", input);
             }
-            return detector.open(input, credentials);
+            return detector.open(input, credentials, console.progress());
         } catch (EncryptedSourceException e) {
             throw new CliException(ExitCodes.ENCRYPTED, e.getMessage(), e);
         } catch (WrongPasswordException e) {
@@ -271,10 +259,16 @@ final class CheckPipeline {
         return new IosFsSource.Options(ArchiveLimits.DEFAULT, prefetch);
     }
 
-    private static List<InputHash> hashInputs(AcquisitionSource source) throws IOException {
+    private static List<InputHash> hashInputs(AcquisitionSource source, org.vigil.core.Progress progress)
+            throws IOException {
+        List<Path> files = source.inputFiles();
         List<InputHash> hashes = new ArrayList<>();
-        for (Path p : source.inputFiles()) {
-            hashes.add(new InputHash(p.toString(), Hashing.sha256Hex(p)));
+        try (org.vigil.core.Progress.Step step = progress.start("Hashing the input files", files.size(),
+                org.vigil.core.Progress.Unit.FILES)) {
+            for (Path p : files) {
+                hashes.add(new InputHash(p.toString(), Hashing.sha256Hex(p)));
+                step.advance(1);
+            }
         }
         return hashes;
     }

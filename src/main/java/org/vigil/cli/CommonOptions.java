@@ -3,6 +3,7 @@ package org.vigil.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options shared by the check commands. */
@@ -47,6 +48,7 @@ final class CommonOptions {
     @Option(names = {"-v", "--verbose"}, description = "Show debug messages on the console.")
     boolean verbose;
 
-    @Option(names = {"-q", "--quiet"}, description = "Print only errors.")
-    boolean quiet;
+    /** -q, --color, --no-color, --json-summary, --fail-on. */
+    @Mixin
+    ConsoleOptions console = new ConsoleOptions();
 }

@@ -1,33 +1,117 @@
 package org.vigil.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import org.vigil.core.ModuleDescriptor;
 import org.vigil.core.ModuleRunner;
+import org.vigil.core.Progress;
 import org.vigil.core.model.Alert;
 import org.vigil.core.model.Level;
 import org.vigil.core.model.ModuleOutcome;
 import org.vigil.core.model.ModuleStatus;
 import org.vigil.core.model.RunResult;
 
-/** What a check prints: a line per module, then a summary a person can read. */
+/**
+ * What a check prints, and how it ends: progress on a terminal, a line per module, the summary
+ * table and its plain-language meaning, then (with {@code --json-summary}) one JSON object, and
+ * the exit code ({@code --fail-on}). One per command run; see {@code docs/console.md}.
+ *
+ * <p>Where things go: human-readable lines on standard output (on standard error with
+ * {@code --json-summary}, so that standard output holds only the JSON); progress on standard
+ * error, only when it is a terminal and not {@code --quiet}; errors on standard error, always.
+ * Nothing here goes to {@code command.log} (the log has its own lines).
+ */
 final class Console implements ModuleRunner.Listener {
+    /** The file name of the HTML report in an output folder. */
+    static final String REPORT_FILE = "report.html";
+
+    private final PrintWriter human;
     private final PrintWriter out;
+    private final PrintWriter err;
+    private final Style style;
     private final boolean quiet;
+    private final boolean json;
+    private final Level failOn;
+    private final TerminalProgress progress;
     private int total;
     private int done;
+    private String command;
+    private Path input;
+    private Path output;
+    private Path report;
 
-    Console(PrintWriter out, boolean quiet) {
+    private Console(PrintWriter human, PrintWriter out, PrintWriter err, Style style, boolean quiet, boolean json,
+            Level failOn, TerminalProgress progress) {
+        this.human = Objects.requireNonNull(human, "human");
         this.out = out;
+        this.err = err;
+        this.style = style;
         this.quiet = quiet;
+        this.json = json;
+        this.failOn = failOn;
+        this.progress = progress;
     }
 
+    /** A plain console printing to {@code out} (no colour, no progress, no JSON). */
+    Console(PrintWriter out, boolean quiet) {
+        this(out, out, out, Style.of(false), quiet, false, null, null);
+    }
+
+    /**
+     * The console for a command run with these options, on these streams.
+     *
+     * @param options the console options
+     * @param out standard output
+     * @param err standard error
+     * @param tty which of them are terminals
+     * @param env environment variables ({@code NO_COLOR}, {@code TERM}, {@code COLUMNS})
+     */
+    static Console create(ConsoleOptions options, PrintWriter out, PrintWriter err, Tty tty, Map<String, String> env) {
+        ConsoleOptions o = options == null ? new ConsoleOptions() : options;
+        PrintWriter human = o.jsonSummary ? err : out;
+        boolean humanTty = o.jsonSummary ? tty.stderr() : tty.stdout();
+        Style style = Style.of(Style.enabled(o.colorMode(), humanTty, env));
+        TerminalProgress progress = !o.quiet && tty.stderr()
+                ? new TerminalProgress(err, TerminalProgress.width(env), System::nanoTime) : null;
+        return new Console(human, out, err, style, o.quiet, o.jsonSummary, o.failOn, progress);
+    }
+
+    /** Where long steps report: a bar on the terminal, or nothing. */
+    Progress progress() {
+        return progress == null ? Progress.none() : progress;
+    }
+
+    /** Erases the progress line (before other output reaches the terminal). */
+    void clearProgress() {
+        if (progress != null) {
+            progress.clear();
+        }
+    }
+
+    /** True with {@code --quiet}. */
+    boolean quiet() {
+        return quiet;
+    }
+
+    /** Remembers what is being checked, for the JSON summary (also when the check fails). */
+    void begin(String command, Path input, Path output) {
+        this.command = command;
+        this.input = input == null ? null : input.toAbsolutePath().normalize();
+        this.output = output == null ? null : output.toAbsolutePath().normalize();
+    }
+
+    /** A line of text for people (not with {@code --quiet}). */
     void line(String text) {
         if (!quiet) {
-            out.println(text);
-            out.flush();
+            clearProgress();
+            human.println(text);
+            human.flush();
         }
     }
 
@@ -41,64 +125,108 @@ final class Console implements ModuleRunner.Listener {
         if (quiet) {
             return;
         }
-        StringBuilder sb = new StringBuilder();
-        String counter = total > 0 ? String.format("[%" + String.valueOf(total).length() + "d/%d] ", ++done, total) : "";
-        sb.append(String.format("  %s%-32s %-12s", counter, o.slug(), o.status().jsonName()));
-        if (o.status() == ModuleStatus.CHECKED) {
-            sb.append(String.format("%7d record%s", o.recordCount(), o.recordCount() == 1 ? "" : "s"));
-            if (!o.alerts().isEmpty()) {
-                sb.append(", ").append(alertPhrase(o.alerts()));
-            }
-        } else {
-            sb.append(' ').append(o.reason());
-        }
-        out.println(sb);
-        out.flush();
+        done++;
+        line(moduleLine(o, millis, total > 0 ? done : 0, total, style));
     }
 
-    private static String alertPhrase(List<Alert> alerts) {
+    /**
+     * The line shown when a module ends: counter, slug, status, records and alerts (or the reason
+     * it was not checked), time.
+     *
+     * @param millis how long it ran, or a negative number to leave the time out
+     * @param index its position from 1, or 0 without a counter
+     */
+    static String moduleLine(ModuleOutcome o, long millis, int index, int total, Style style) {
+        StringBuilder sb = new StringBuilder("  ");
+        if (index > 0) {
+            sb.append(String.format(Locale.ROOT, "[%" + String.valueOf(total).length() + "d/%d] ", index, total));
+        }
+        String slug = Style.clean(o.slug());
+        sb.append(slug).append(" ".repeat(Math.max(1, 33 - slug.length())));
+        String status = o.status().jsonName();
+        sb.append(style.status(o.status(), status)).append(" ".repeat(Math.max(1, 12 - status.length())));
+        if (o.status() == ModuleStatus.CHECKED) {
+            sb.append(String.format(Locale.ROOT, "%,9d record%s", o.recordCount(), o.recordCount() == 1 ? " " : "s"));
+            if (!o.alerts().isEmpty()) {
+                Level max = highest(o.alerts());
+                sb.append(", ").append(style.level(max, o.alerts().size() + " alert" + (o.alerts().size() == 1 ? "" : "s")
+                        + " (highest " + max + ")"));
+            }
+        } else {
+            sb.append(Style.clean(o.reason()));
+        }
+        if (millis >= 0) {
+            sb.append("  ").append(style.dim(String.format(Locale.ROOT, "%.1f s", millis / 1000.0)));
+        }
+        return sb.toString();
+    }
+
+    private static Level highest(List<Alert> alerts) {
         Level max = Level.INFORMATIONAL;
         for (Alert a : alerts) {
             if (a.level().atLeast(max)) {
                 max = a.level();
             }
         }
-        return alerts.size() + " alert" + (alerts.size() == 1 ? "" : "s") + " (highest " + max + ")";
+        return max;
     }
 
-    /** The end-of-run summary. */
+    /** The end-of-run summary table and what the result means. */
     void summary(RunResult run, Path outputDir, boolean indicatorsLoaded) {
+        if (outputDir != null) {
+            output = outputDir;
+            Path html = outputDir.resolve(REPORT_FILE);
+            report = Files.isRegularFile(html, LinkOption.NOFOLLOW_LINKS) ? html : null;
+        }
         if (quiet) {
             return;
         }
-        out.println();
-        out.println("Summary");
-        Map<Level, Integer> counts = run.alertCounts();
-        StringBuilder alerts = new StringBuilder("  Alerts:  ");
-        List<Level> order = List.of(Level.CRITICAL, Level.HIGH, Level.MEDIUM, Level.LOW, Level.INFORMATIONAL);
-        for (int i = 0; i < order.size(); i++) {
-            alerts.append(i > 0 ? ", " : "").append(order.get(i)).append(' ').append(counts.get(order.get(i)));
+        clearProgress();
+        human.println();
+        for (String l : SummaryTable.render(run, outputDir, report, style)) {
+            human.println(l);
         }
-        out.println(alerts);
-        Map<ModuleStatus, Integer> st = run.statusCounts();
-        out.printf("  Modules: %d checked, %d not present, %d unreadable, %d failed%n",
-                st.get(ModuleStatus.CHECKED), st.get(ModuleStatus.NOT_PRESENT),
-                st.get(ModuleStatus.UNREADABLE), st.get(ModuleStatus.FAILED));
-        for (ModuleOutcome o : run.outcomes()) {
-            if (o.status() == ModuleStatus.UNREADABLE || o.status() == ModuleStatus.FAILED) {
-                out.printf("  Not checked: %s (%s: %s)%n", o.slug(), o.status().jsonName(), o.reason());
-            }
+        human.println();
+        for (String l : verdict(run, indicatorsLoaded)) {
+            human.println(l);
         }
-        if (outputDir != null) {
-            out.println("  Outputs: " + outputDir);
-        } else {
-            out.println("  Outputs: none written (use --output DIR to keep the results)");
+        human.flush();
+    }
+
+    /**
+     * Ends a completed check: prints the JSON summary when asked, and returns the exit code
+     * ({@link ExitCodes#ALERTS_FOUND} when {@code --fail-on} is met, else {@link ExitCodes#OK}).
+     */
+    int finish(RunResult run) {
+        int code = exitCode(run, failOn);
+        if (json) {
+            printJson(new JsonSummary.Facts(command, input, output, report, run, failOn, code, null));
         }
-        out.println();
-        for (String line : verdict(run, indicatorsLoaded)) {
-            out.println(line);
+        return code;
+    }
+
+    /** Ends a failed check: the one-line error, the JSON summary when asked; returns the exit code. */
+    int fail(CliException e) {
+        clearProgress();
+        err.println("vigil: error: " + e.getMessage());
+        err.flush();
+        if (json) {
+            printJson(new JsonSummary.Facts(command, input, output, null, null, failOn, e.exitCode(), e.getMessage()));
         }
+        return e.exitCode();
+    }
+
+    private void printJson(JsonSummary.Facts facts) {
+        out.println(JsonSummary.json(facts));
         out.flush();
+    }
+
+    /** {@link ExitCodes#ALERTS_FOUND} when an alert is at or above {@code failOn} (null: never). */
+    static int exitCode(RunResult run, Level failOn) {
+        if (failOn == null) {
+            return ExitCodes.OK;
+        }
+        return run.alerts().stream().anyMatch(a -> a.level().atLeast(failOn)) ? ExitCodes.ALERTS_FOUND : ExitCodes.OK;
     }
 
     /** The plain-language meaning of the result; never more certain than the evidence. */

@@ -1,7 +1,6 @@
 package org.vigil.cli;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -12,6 +11,8 @@ import java.util.stream.Stream;
 import org.vigil.demo.DemoScenario;
 import org.vigil.source.SourceKind;
 import picocli.CommandLine.Command;
+import org.vigil.core.model.RunResult;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -36,52 +37,51 @@ final class DemoCommand implements Callable<Integer> {
             description = "Folder for the demo (default: ${DEFAULT-VALUE}). Replaced if an earlier demo made it.")
     Path output;
 
-    @Option(names = {"-q", "--quiet"}, description = "Print only errors.")
-    boolean quiet;
+    /** -q, --color, --no-color, --json-summary, --fail-on. */
+    @Mixin
+    ConsoleOptions consoleOptions = new ConsoleOptions();
 
     @Override
     public Integer call() {
-        PrintWriter out = root.out();
+        Console console = root.console(consoleOptions);
         Path dir = output.toAbsolutePath().normalize();
+        Path backup = dir.resolve("backup");
+        console.begin("demo", backup, dir.resolve("results"));
         try {
             prepare(dir);
         } catch (CliException e) {
-            return root.fail(e);
+            return console.fail(e);
         }
-        Path backup = dir.resolve("backup");
         Path stix = dir.resolve("demo-campaign.stix2");
         try {
             DemoScenario.Result made = DemoScenario.write(backup, stix);
-            if (!quiet) {
-                out.println("Made a synthetic iOS backup (" + made.manifestRows() + " files, device \""
-                        + DemoScenario.DEVICE_NAME + "\", iOS " + DemoScenario.IOS_VERSION + ") in " + backup);
-                out.println("with the indicators of a fictional campaign in " + stix);
-                out.println();
-            }
+            console.line("Made a synthetic iOS backup (" + made.manifestRows() + " files, device \""
+                    + DemoScenario.DEVICE_NAME + "\", iOS " + DemoScenario.IOS_VERSION + ") in " + backup);
+            console.line("with the indicators of a fictional campaign in " + stix);
+            console.line("");
         } catch (IOException e) {
-            return root.fail(new CliException(ExitCodes.OUTPUT_ERROR, dir + ": cannot write the demo (" + e.getMessage() + ")", e));
+            return console.fail(new CliException(ExitCodes.OUTPUT_ERROR, dir + ": cannot write the demo ("
+                    + e.getMessage() + ")", e));
         }
         CommonOptions options = new CommonOptions();
         options.iocs = List.of(stix);
         options.output = dir.resolve("results");
         options.hashes = true;
-        options.quiet = quiet;
+        options.console = consoleOptions;
+        RunResult result;
         try {
-            new CheckPipeline(root.clock(), out, root.env()).run(new CheckPipeline.Request("demo", backup,
-                    EnumSet.of(SourceKind.IOS_BACKUP), options, true));
+            result = new CheckPipeline(root.clock(), console, root.env(), PasswordPrompt.none())
+                    .run(new CheckPipeline.Request("demo", backup, EnumSet.of(SourceKind.IOS_BACKUP), options, true));
         } catch (CliException e) {
-            return root.fail(e);
+            return console.fail(e);
         }
-        if (!quiet) {
-            out.println();
-            out.println("What was planted, and what Vigil should have found:");
-            DemoScenario.expectedSummary().lines().forEach(l -> out.println("  " + l));
-            out.println();
-            out.println("Look at " + dir.resolve("results").resolve("alerts.json") + " and timeline.csv;"
-                    + " run `vigil check " + backup + "` yourself.");
-            out.flush();
-        }
-        return ExitCodes.OK;
+        console.line("");
+        console.line("What was planted, and what Vigil should have found:");
+        DemoScenario.expectedSummary().lines().forEach(l -> console.line("  " + l));
+        console.line("");
+        console.line("Look at " + dir.resolve("results").resolve("alerts.json") + " and timeline.csv;"
+                + " run `vigil check " + backup + "` yourself.");
+        return console.finish(result);
     }
 
     /** Creates the folder, or replaces one an earlier demo made; refuses anything else. */

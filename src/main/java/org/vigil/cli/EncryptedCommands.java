@@ -29,9 +29,10 @@ final class EncryptedCommands {
     }
 
     /** Unlocks the backup's keys (derives the key from a password: slow). */
-    static EncryptedBackup unlock(Path backup, BackupCredentials credentials) throws CliException {
+    static EncryptedBackup unlock(Path backup, BackupCredentials credentials, org.vigil.core.Progress progress)
+            throws CliException {
         try {
-            return EncryptedBackup.unlock(backup, credentials);
+            return EncryptedBackup.unlock(backup, credentials, progress);
         } catch (VigilException | IOException e) {
             throw toCli(backup, e);
         }

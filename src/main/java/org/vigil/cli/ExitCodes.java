@@ -1,8 +1,9 @@
 package org.vigil.cli;
 
 /**
- * Vigil's exit codes. A completed check exits 0 whatever it found (alerts are in the outputs);
- * every other code means the check did not run, or ran incompletely, for the reason named.
+ * Vigil's exit codes. A completed check exits 0 whatever it found (alerts are in the outputs),
+ * unless {@code --fail-on LEVEL} asks for {@link #ALERTS_FOUND}; every other code means the check
+ * did not run, or ran incompletely, for the reason named.
  */
 public final class ExitCodes {
     /** The command completed. */
@@ -27,10 +28,15 @@ public final class ExitCodes {
     public static final int NETWORK_ERROR = 9;
     /** {@code iocs update}: some downloads failed; their previous files are kept, the others saved. */
     public static final int PARTIAL_UPDATE = 10;
+    /**
+     * A check completed and raised an alert at or above the level given with {@code --fail-on}
+     * (only with that option: by default a completed check exits 0 whatever it found).
+     */
+    public static final int ALERTS_FOUND = 11;
 
     /** The text for {@code --help}. */
     public static final String HELP = "%nExit codes:%n"
-            + "  0  the command completed (a check exits 0 whatever it found)%n"
+            + "  0  the command completed (a check exits 0 whatever it found, unless --fail-on)%n"
             + "  1  internal error (details in command.log)%n"
             + "  2  usage error%n"
             + "  3  input not found, or not a recognised acquisition%n"
@@ -40,7 +46,8 @@ public final class ExitCodes {
             + "  7  an indicator file could not be loaded%n"
             + "  8  the output folder could not be written%n"
             + "  9  iocs update: the index could not be read (nothing changed)%n"
-            + "  10 iocs update: some downloads failed (previous files kept)%n";
+            + "  10 iocs update: some downloads failed (previous files kept)%n"
+            + "  11 --fail-on LEVEL: the check completed and raised an alert at LEVEL or above%n";
 
     private ExitCodes() {}
 }

@@ -65,7 +65,8 @@ final class IosDecryptBackupCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         VigilCommand root = ios.root;
-        try (LogSetup logs = LogSetup.start(null, verbose)) {
+        Console progressConsole = root.console();
+        try (LogSetup logs = LogSetup.start(null, verbose, false, progressConsole::clearProgress)) {
             if (jobs < 1) {
                 throw new CliException(ExitCodes.USAGE, "--jobs must be at least 1");
             }
@@ -85,14 +86,13 @@ final class IosDecryptBackupCommand implements Callable<Integer> {
             console.println("Decrypting " + backup + " to " + out + " (" + jobs + " parallel job"
                     + (jobs == 1 ? "" : "s") + ")");
             console.flush();
-            ProgressBar bar = new ProgressBar(System.console() != null ? console : null);
             BackupDecryptor.Summary summary;
             try {
-                summary = BackupDecryptor.decrypt(backup, credentials, out, jobs, bar::update);
+                summary = BackupDecryptor.decrypt(backup, credentials, out, jobs, progressConsole.progress());
             } catch (VigilException | IOException e) {
                 throw EncryptedCommands.toCli(backup, e);
             } finally {
-                bar.end();
+                progressConsole.clearProgress();
             }
             console.println("Decrypted " + summary.files() + " files (" + summary.bytes() + " bytes)"
                     + (summary.missing() > 0 ? "; " + summary.missing() + " listed files have no content in the"
@@ -140,40 +140,5 @@ final class IosDecryptBackupCommand implements Callable<Integer> {
             hashes.add(new InputHash(p.toString(), Hashing.sha256Hex(p)));
         }
         return hashes;
-    }
-
-    /** A one-line progress bar on a terminal (nothing without one). */
-    private static final class ProgressBar {
-        private final PrintWriter out;
-        private int shown = -1;
-        private boolean drawn;
-
-        ProgressBar(PrintWriter out) {
-            this.out = out;
-        }
-
-        synchronized void update(long done, long total) {
-            if (out == null || total <= 0) {
-                return;
-            }
-            int pct = (int) Math.min(100, done * 100 / total);
-            if (pct == shown) {
-                return;
-            }
-            shown = pct;
-            drawn = true;
-            int width = 30;
-            int full = pct * width / 100;
-            out.print("\r  [" + "#".repeat(full) + ".".repeat(width - full) + "] " + pct + "% (" + done + "/" + total
-                    + " entries)");
-            out.flush();
-        }
-
-        synchronized void end() {
-            if (drawn) {
-                out.println();
-                out.flush();
-            }
-        }
     }
 }

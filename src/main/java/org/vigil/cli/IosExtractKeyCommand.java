@@ -44,7 +44,8 @@ final class IosExtractKeyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         VigilCommand root = ios.root;
-        try (LogSetup logs = LogSetup.start(null, verbose)) {
+        Console progressConsole = root.console();
+        try (LogSetup logs = LogSetup.start(null, verbose, false, progressConsole::clearProgress)) {
             Path input = path.toAbsolutePath().normalize();
             Path backup = EncryptedCommands.encryptedBackup(input);
             if (keyFile != null && keyFile.toAbsolutePath().normalize().startsWith(backup)) {
@@ -52,7 +53,7 @@ final class IosExtractKeyCommand implements Callable<Integer> {
                         + " (evidence is never written to)");
             }
             BackupCredentials credentials = BackupPasswords.require(password, null, root.env(), root.prompt(), backup);
-            EncryptedBackup keys = EncryptedCommands.unlock(backup, credentials);
+            EncryptedBackup keys = EncryptedCommands.unlock(backup, credentials, progressConsole.progress());
             if (keyFile == null) {
                 root.out().println(keys.keyHex());
                 root.out().flush();

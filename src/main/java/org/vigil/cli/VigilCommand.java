@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Set;
+import org.vigil.core.model.RunResult;
 import org.vigil.ioc.update.UserEnvironment;
 import org.vigil.source.SourceKind;
 import picocli.CommandLine;
@@ -32,16 +33,18 @@ public final class VigilCommand implements Runnable {
     private final UserEnvironment env;
     private final Clock clock;
     private final PasswordPrompt prompt;
+    private final Tty tty;
 
     /** A root command for this user environment and clock. */
     public VigilCommand(UserEnvironment env, Clock clock) {
-        this(env, clock, PasswordPrompt.system());
+        this(env, clock, PasswordPrompt.system(), Tty.detect());
     }
 
-    VigilCommand(UserEnvironment env, Clock clock, PasswordPrompt prompt) {
+    VigilCommand(UserEnvironment env, Clock clock, PasswordPrompt prompt, Tty tty) {
         this.env = Objects.requireNonNull(env, "env");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.prompt = Objects.requireNonNull(prompt, "prompt");
+        this.tty = Objects.requireNonNull(tty, "tty");
     }
 
     PasswordPrompt prompt() {
@@ -69,13 +72,37 @@ public final class VigilCommand implements Runnable {
         return spec.commandLine().getErr();
     }
 
+    /** Which of standard output and error are terminals. */
+    Tty tty() {
+        return tty;
+    }
+
+    /** The console of a command run with these options (colour, progress, JSON summary, exit code). */
+    Console console(ConsoleOptions options) {
+        return Console.create(options, out(), err(), tty, env.env());
+    }
+
+    /** A console for commands without console options: progress on a terminal, no colour. */
+    Console console() {
+        ConsoleOptions plain = new ConsoleOptions();
+        plain.color = ConsoleOptions.ColorMode.NEVER;
+        return console(plain);
+    }
+
     /** Runs a check command, turning failures into a one-line error and an exit code. */
     int runCheck(String command, Path input, Set<SourceKind> kinds, CommonOptions options) {
+        return runCheck(new CheckPipeline.Request(command, input, kinds, options));
+    }
+
+    /** Runs one check request; returns the exit code. */
+    int runCheck(CheckPipeline.Request request) {
+        Console console = console(request.options().console);
+        console.begin(request.command(), request.input(), request.options().output);
         try {
-            new CheckPipeline(clock, out(), env, prompt).run(new CheckPipeline.Request(command, input, kinds, options));
-            return ExitCodes.OK;
+            RunResult result = new CheckPipeline(clock, console, env, prompt).run(request);
+            return console.finish(result);
         } catch (CliException e) {
-            return fail(e);
+            return console.fail(e);
         }
     }
 
@@ -93,7 +120,12 @@ public final class VigilCommand implements Runnable {
 
     /** A configured command line asking for passwords with {@code prompt}. */
     static CommandLine commandLine(UserEnvironment env, Clock clock, PasswordPrompt prompt) {
-        CommandLine cl = new CommandLine(new VigilCommand(env, clock, prompt));
+        return commandLine(env, clock, prompt, Tty.detect());
+    }
+
+    /** A configured command line asking for passwords with {@code prompt}, on terminals as {@code tty} says. */
+    static CommandLine commandLine(UserEnvironment env, Clock clock, PasswordPrompt prompt, Tty tty) {
+        CommandLine cl = new CommandLine(new VigilCommand(env, clock, prompt, tty));
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             commandLine.getErr().println("vigil: internal error: " + ex);
             commandLine.getErr().flush();

@@ -21,6 +21,9 @@ import org.vigil.source.AcquisitionSource;
  * @param sink where the module's records and timeline rows are streamed, or null to keep them in
  *     memory
  * @param retain with a sink, also keep the records in memory (for modules others depend on)
+ * @param progress this module's progress step: each record added to its result advances it; a module
+ *     that can cheaply count its rows first may set {@link Progress.Step#total(long)}, and one that
+ *     scans many rows per record may {@link Progress.Step#advance(long)} it itself
  */
 public record ModuleContext(
         AcquisitionSource source,
@@ -29,18 +32,26 @@ public record ModuleContext(
         Map<String, ModuleOutcome> dependencies,
         Clock clock,
         ResultSink sink,
-        boolean retain) {
+        boolean retain,
+        Progress.Step progress) {
     public ModuleContext {
         Objects.requireNonNull(indicators, "indicators");
         options = options == null ? ModuleOptions.defaults() : options;
         dependencies = Map.copyOf(dependencies);
         clock = clock == null ? Clock.systemUTC() : clock;
+        progress = progress == null ? Progress.Step.NONE : progress;
+    }
+
+    /** A context without progress reporting. */
+    public ModuleContext(AcquisitionSource source, Indicators indicators, ModuleOptions options,
+            Map<String, ModuleOutcome> dependencies, Clock clock, ResultSink sink, boolean retain) {
+        this(source, indicators, options, dependencies, clock, sink, retain, Progress.Step.NONE);
     }
 
     /** A context that keeps the module's output in memory (tests, single-module use). */
     public ModuleContext(AcquisitionSource source, Indicators indicators, ModuleOptions options,
             Map<String, ModuleOutcome> dependencies, Clock clock) {
-        this(source, indicators, options, dependencies, clock, null, true);
+        this(source, indicators, options, dependencies, clock, null, true, Progress.Step.NONE);
     }
 
     /**
@@ -48,7 +59,9 @@ public record ModuleContext(
      * run has a sink, in memory otherwise.
      */
     public ModuleResult.Builder newResult(ModuleDescriptor descriptor) {
-        return sink == null ? ModuleResult.builder(descriptor) : ModuleResult.streaming(descriptor, sink, retain);
+        ModuleResult.Builder b = sink == null ? ModuleResult.builder(descriptor)
+                : ModuleResult.streaming(descriptor, sink, retain);
+        return b.progress(progress);
     }
 
     /** The outcome of a dependency, if it ran. */

@@ -95,6 +95,7 @@ public final class ModuleResult {
         private final Set<TimelineEvent> timeline;
         private final List<UrlRecord> urls = new ArrayList<>();
         private boolean built;
+        private Progress.Step progress = Progress.Step.NONE;
 
         private Builder(ModuleDescriptor descriptor, ResultSink sink, boolean retain) {
             this.descriptor = Objects.requireNonNull(descriptor, "descriptor");
@@ -113,6 +114,13 @@ public final class ModuleResult {
                 records.add(record);
             }
             recordCount++;
+            progress.advance(1);
+            return this;
+        }
+
+        /** Reports each record added to {@code step} (set by {@link ModuleContext#newResult}). */
+        Builder progress(Progress.Step step) {
+            this.progress = Objects.requireNonNull(step, "step");
             return this;
         }
 

@@ -44,6 +44,7 @@ public final class ModuleRunner {
     private final Clock clock;
     private final Listener listener;
     private final RunSink runSink;
+    private final Progress progress;
 
     /** A runner that keeps every module's output in memory. */
     public ModuleRunner(AcquisitionSource source, Indicators indicators, ModuleOptions options,
@@ -57,12 +58,22 @@ public final class ModuleRunner {
      */
     public ModuleRunner(AcquisitionSource source, Indicators indicators, ModuleOptions options,
             Clock clock, Listener listener, RunSink runSink) {
+        this(source, indicators, options, clock, listener, runSink, Progress.none());
+    }
+
+    /**
+     * A runner that also reports each module as a progress step (labelled with its slug, counting
+     * the records it adds; see {@link ModuleContext#progress()}).
+     */
+    public ModuleRunner(AcquisitionSource source, Indicators indicators, ModuleOptions options,
+            Clock clock, Listener listener, RunSink runSink, Progress progress) {
         this.source = source;
         this.indicators = indicators;
         this.options = options;
         this.clock = clock;
         this.listener = listener == null ? new Listener() {} : listener;
         this.runSink = runSink;
+        this.progress = progress == null ? Progress.none() : progress;
     }
 
     /**
@@ -154,10 +165,13 @@ public final class ModuleRunner {
                 }
             }
             TrackingSink sink = runSink == null ? null : new TrackingSink(runSink.open(d.slug(), d.pluginName()));
-            ModuleContext ctx = new ModuleContext(source, indicators, options, deps, clock, sink,
-                    needed.contains(d.slug()));
             long start = System.nanoTime();
-            ModuleOutcome outcome = runOne(module, ctx);
+            ModuleOutcome outcome;
+            try (Progress.Step step = progress.start(d.slug(), 0, Progress.Unit.RECORDS)) {
+                ModuleContext ctx = new ModuleContext(source, indicators, options, deps, clock, sink,
+                        needed.contains(d.slug()), step);
+                outcome = runOne(module, ctx);
+            }
             if (sink != null && !sink.finished) {
                 sink.abort(); // failed, or the module kept its output in memory
             }

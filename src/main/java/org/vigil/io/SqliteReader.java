@@ -121,6 +121,25 @@ public final class SqliteReader implements AutoCloseable {
         }
     }
 
+    /**
+     * The number of rows of {@code table} (a name checked with {@link #hasTable} first, quoted as an
+     * identifier), or -1 when the table is absent or cannot be counted. For progress: counting is a
+     * scan, cheap next to reading every row.
+     */
+    public long rowCount(String table) {
+        try {
+            if (!hasTable(table)) {
+                return -1;
+            }
+            try (var st = connection.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM \"" + table.replace("\"", "\"\"") + "\"")) {
+                return rs.next() ? rs.getLong(1) : -1;
+            }
+        } catch (SQLException e) {
+            return -1;
+        }
+    }
+
     /** Column names of a table, lower-cased, in table order; empty when no such table. */
     public Set<String> columns(String table) throws SQLException {
         Set<String> cols = new LinkedHashSet<>();

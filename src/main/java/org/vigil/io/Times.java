@@ -93,9 +93,8 @@ public final class Times {
             if (v == 0) {
                 return "";
             }
-            String digits = Long.toString(Math.abs(v));
-            if (digits.length() == 18) {
-                v = Long.parseLong(digits.substring(0, 9)) * Long.signum(v);
+            if (isEighteenDigits(v)) {
+                v = Math.abs(v) / 1_000_000_000L * Long.signum(v); // the first nine digits
             }
             seconds = v;
         } else {
@@ -107,13 +106,18 @@ public final class Times {
         return fromSecondsAndMicros(seconds + MAC_EPOCH_OFFSET, null);
     }
 
+    /** True when |v| has exactly 18 decimal digits (Mac nanoseconds, as MVT tests by string length). */
+    private static boolean isEighteenDigits(long v) {
+        long a = Math.abs(v); // Long.MIN_VALUE stays negative: 19 digits anyway
+        return a >= 100_000_000_000_000_000L && a <= 999_999_999_999_999_999L;
+    }
+
     /** Mac absolute time to Unix seconds (for arithmetic); same 18-digit rule as {@link #fromMac}. */
     public static double macToUnix(Number value) {
         long v = value.longValue();
         if (!(value instanceof Double || value instanceof Float)) {
-            String digits = Long.toString(Math.abs(v));
-            if (digits.length() == 18) {
-                return Long.parseLong(digits.substring(0, 9)) * Long.signum(v) + (double) MAC_EPOCH_OFFSET;
+            if (isEighteenDigits(v)) {
+                return Math.abs(v) / 1_000_000_000L * Long.signum(v) + (double) MAC_EPOCH_OFFSET;
             }
             return v + (double) MAC_EPOCH_OFFSET;
         }

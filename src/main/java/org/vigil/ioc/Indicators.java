@@ -78,21 +78,31 @@ public final class Indicators {
         List<IndicatorCollection> collections = new ArrayList<>();
         List<IndicatorFileInfo> infos = new ArrayList<>();
         List<LoadError> errors = new ArrayList<>();
-        for (Path path : expandDirectories(files, errors)) {
+        List<Path> paths = expandDirectories(files, errors);
+        for (Path path : paths) {
+            if (Files.isRegularFile(path)) {
+                LOG.info("Parsing STIX2 indicators file at path {}", path);
+            }
+        }
+        // files are parsed in parallel (a few MB of JSON each), then taken in the given order
+        List<Object> parsed = paths.parallelStream().map(path -> {
             if (!Files.isRegularFile(path)) {
-                String msg = "No indicators file exists at path " + path;
-                LOG.warn(msg);
-                errors.add(new LoadError(path, msg));
-                continue;
+                return (Object) new LoadError(path, "No indicators file exists at path " + path);
             }
             try {
-                LOG.info("Parsing STIX2 indicators file at path {}", path);
-                Stix2Reader.ParsedFile parsed = Stix2Reader.read(path);
-                collections.addAll(parsed.collections());
-                infos.add(parsed.info());
+                return Stix2Reader.read(path);
             } catch (Stix2Reader.StixFormatException e) {
-                LOG.warn("{}", e.getMessage());
-                errors.add(new LoadError(path, e.getMessage()));
+                return new LoadError(path, e.getMessage());
+            }
+        }).toList();
+        for (Object o : parsed) {
+            if (o instanceof Stix2Reader.ParsedFile file) {
+                collections.addAll(file.collections());
+                infos.add(file.info());
+            } else {
+                LoadError error = (LoadError) o;
+                LOG.warn("{}", error.message());
+                errors.add(error);
             }
         }
         Indicators indicators = new Indicators(collections, infos, UrlExpander.offline());

@@ -66,13 +66,13 @@ public final class ModuleRegistry {
         List<Module> fs = new ArrayList<>();
         // MVT's FS_MODULES order: CacheFiles, Filesystem, Netusage, Analytics, AnalyticsIOSVersions,
         // SafariFavicon, ShutdownLog, IOSVersionHistory, WebkitIndexedDB, WebkitLocalStorage,
-        // WebkitSafariViewService.
-        // TODO(lead, merge of feat-fs-modules): insert org.vigil.modules.ios.fs.FsModules' modules at
-        // their places: CacheFiles before Filesystem; Netusage, Analytics, AnalyticsIOSVersions,
-        // SafariFavicon between Filesystem and ShutdownLog; IOSVersionHistory, WebkitIndexedDB,
-        // WebkitLocalStorage, WebkitSafariViewService after ShutdownLog.
+        // WebkitSafariViewService (FsModules lists the nine of org.vigil.modules.ios.fs in that order)
+        List<Module> fsOnly = org.vigil.modules.ios.fs.FsModules.all();
+        fs.add(fsOnly.get(0)); // cache_files
         fs.add(new org.vigil.modules.ios.fs.Filesystem());
+        fs.addAll(fsOnly.subList(1, 5)); // netusage, analytics, analytics_ios_versions, safari_favicon
         fs.add(new org.vigil.modules.ios.sysdiagnose.ShutdownLog());
+        fs.addAll(fsOnly.subList(5, fsOnly.size())); // ios_version_history, webkit_*
         // mixed modules (MVT's MIXED_MODULES order): the backup list without its backup-only head
         for (Module m : iosBackupModules()) {
             if (m.descriptor().supports(SourceKind.IOS_FS)) {
@@ -87,7 +87,12 @@ public final class ModuleRegistry {
         return List.of(
                 new org.vigil.modules.ios.sysdiagnose.ShutdownLog(),
                 new org.vigil.modules.ios.sysdiagnose.SysdiagnoseProcesses(),
-                new org.vigil.modules.ios.sysdiagnose.SysdiagnoseCrashes());
+                new org.vigil.modules.ios.sysdiagnose.SysdiagnoseCrashes(),
+                new org.vigil.modules.ios.sysdiagnose.MobileInstallationLog(),
+                new org.vigil.modules.ios.sysdiagnose.SysdiagnoseProfiles(),
+                new org.vigil.modules.ios.sysdiagnose.SysdiagnoseProfileEvents(),
+                new org.vigil.modules.ios.sysdiagnose.SysdiagnoseInfo(),
+                new org.vigil.modules.ios.sysdiagnose.SwcutilShow());
     }
 
     /** Modules that run on an Android backup (.ab or unpacked), in MVT's order. */

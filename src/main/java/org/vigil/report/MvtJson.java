@@ -1,6 +1,8 @@
 package org.vigil.report;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
@@ -34,12 +36,38 @@ public final class MvtJson {
         m.addSerializer(Float.class, new FloatSerializer());
         m.addSerializer(byte[].class, new BytesSerializer());
         m.addSerializer(Instant.class, new InstantSerializer());
-        return JsonMapper.builder()
+        JsonMapper mapper = JsonMapper.builder()
                 .addModule(m)
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
                 .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
                 .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
                 .build();
+        mapper.getFactory().setCharacterEscapes(new PythonAsciiEscapes());
+        return mapper;
+    }
+
+    /**
+     * Python's {@code ensure_ascii} also escapes DEL (0x7f), which Jackson writes raw; everything
+     * else is Jackson's standard escaping.
+     */
+    private static final class PythonAsciiEscapes extends CharacterEscapes {
+        private static final int[] ASCII;
+
+        static {
+            int[] codes = CharacterEscapes.standardAsciiEscapesForJSON();
+            codes[0x7f] = CharacterEscapes.ESCAPE_STANDARD;
+            ASCII = codes;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ASCII.clone();
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            return null;
+        }
     }
 
     /** A writer producing MVT's layout. */

@@ -1,6 +1,6 @@
 package org.vigil.report;
 
-import com.google.common.hash.Hasher;
+import com.google.common.hash.HashCode;
 import com.google.common.hash.Hashing;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -82,11 +82,13 @@ final class TimelineSpool implements AutoCloseable {
 
     /** Adds a row of the current module unless it is a duplicate; true when added. */
     boolean add(TimelineEvent e) throws IOException {
-        Hasher h = Hashing.murmur3_128().newHasher();
-        for (String s : new String[] {e.timestamp(), e.plugin(), e.event(), e.data()}) {
-            h.putInt(s.length()).putUnencodedChars(s);
-        }
-        byte[] b = h.hash().asBytes();
+        // the CSV line encodes the four fields unambiguously (all quoted, quotes doubled): its
+        // hash identifies the row
+        line.setLength(0);
+        CsvWriter.appendRow(line, e.timestamp(), e.plugin(), e.event(), e.data());
+        byte[] csv = line.toString().getBytes(StandardCharsets.UTF_8);
+        HashCode hash = Hashing.murmur3_128().hashBytes(csv);
+        byte[] b = hash.asBytes();
         long hi = 0;
         long lo = 0;
         for (int i = 0; i < 8; i++) {
@@ -96,9 +98,7 @@ final class TimelineSpool implements AutoCloseable {
         if (!seen.add(hi, lo)) {
             return false;
         }
-        line.setLength(0);
-        CsvWriter.appendRow(line, e.timestamp(), e.plugin(), e.event(), e.data());
-        buffer.add(new Row(e.timestamp(), seq++, module, line.toString().getBytes(StandardCharsets.UTF_8)));
+        buffer.add(new Row(e.timestamp(), seq++, module, csv));
         moduleRows++;
         live++;
         if (buffer.size() >= runSize) {

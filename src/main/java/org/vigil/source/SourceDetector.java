@@ -39,6 +39,15 @@ public final class SourceDetector {
                 throws VigilException, IOException {
             return open(path, kind);
         }
+
+        /**
+         * Opens the acquisition, reporting long steps (key derivation, indexing an archive) to
+         * {@code progress}. By default progress is not reported.
+         */
+        default AcquisitionSource open(Path path, SourceKind kind, BackupCredentials credentials,
+                org.vigil.core.Progress progress) throws VigilException, IOException {
+            return open(path, kind, credentials);
+        }
     }
 
     private final List<Probe> probes;
@@ -94,6 +103,16 @@ public final class SourceDetector {
         return d.probe().open(path, d.kind(), credentials);
     }
 
+    /**
+     * As {@link #open(Path, BackupCredentials)}, reporting long steps of the opening (key
+     * derivation, indexing an archive) to {@code progress}.
+     */
+    public AcquisitionSource open(Path path, BackupCredentials credentials, org.vigil.core.Progress progress)
+            throws VigilException, IOException {
+        Detected d = detectWith(path);
+        return d.probe().open(path, d.kind(), credentials, progress);
+    }
+
     private record Detected(Probe probe, SourceKind kind) {}
 
     private Detected detectWith(Path path) throws VigilException, IOException {
@@ -134,6 +153,15 @@ public final class SourceDetector {
                 throws VigilException, IOException {
             if (kind == SourceKind.IOS_BACKUP_ENCRYPTED && credentials != null) {
                 return IosBackupSource.openEncrypted(path, credentials);
+            }
+            return IosBackupSource.open(path);
+        }
+
+        @Override
+        public AcquisitionSource open(Path path, SourceKind kind, BackupCredentials credentials,
+                org.vigil.core.Progress progress) throws VigilException, IOException {
+            if (kind == SourceKind.IOS_BACKUP_ENCRYPTED && credentials != null) {
+                return IosBackupSource.openEncrypted(path, credentials, progress);
             }
             return IosBackupSource.open(path);
         }

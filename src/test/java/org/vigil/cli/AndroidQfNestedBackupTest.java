@@ -28,9 +28,15 @@ class AndroidQfNestedBackupTest {
         List<String> urls = new ArrayList<>();
         json(out.resolve("urls.json")).forEach(u -> urls.add(u.get("url").asText() + " " + u.get("source").asText()));
         assertThat(urls).containsExactlyInAnyOrder("http://google.com sms", "https://google.com/ sms");
-        // section 8: the androidqf modules' 10 alerts; the SMS links match no indicator
+        // section 8: the androidqf modules' 10 alerts; the SMS links match no indicator. Unlike MVT, the
+        // dumpsys modules also run on androidqf's dumpsys.txt (no bugreport.zip): 7 more alerts
         JsonNode alerts = json(out.resolve("alerts.json"));
-        assertThat(alerts).hasSize(10);
+        assertThat(alerts).hasSize(17);
+        java.util.Map<String, Integer> byModule = new java.util.TreeMap<>();
+        alerts.forEach(a -> byModule.merge(a.get("module").asText(), 1, Integer::sum));
+        assertThat(byModule).containsExactlyEntriesOf(new java.util.TreeMap<>(java.util.Map.of("aqf_packages", 5,
+                "aqf_settings", 1, "root_binaries", 4, "dumpsys_accessibility", 5, "dumpsys_appops", 1,
+                "dumpsys_adb_state", 1)));
         assertThat(json(out.resolve("coverage.json")).get("modules").findValuesAsText("module")).contains("sms");
     }
 

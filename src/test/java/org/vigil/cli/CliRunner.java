@@ -17,6 +17,7 @@ final class CliRunner {
 
     private final UserEnvironment env;
     private final PasswordPrompt prompt;
+    private final Tty tty;
 
     CliRunner(Path home) {
         this(home, Map.of("VIGIL_DATA_DIR", home.resolve("data").toString()));
@@ -28,15 +29,21 @@ final class CliRunner {
 
     /** A runner whose password prompt is {@code prompt} (the default never asks: no terminal). */
     CliRunner(Path home, Map<String, String> vars, PasswordPrompt prompt) {
+        this(home, vars, prompt, Tty.none());
+    }
+
+    /** A runner whose standard output and error are terminals as {@code tty} says (default: neither). */
+    CliRunner(Path home, Map<String, String> vars, PasswordPrompt prompt, Tty tty) {
         this.env = new UserEnvironment(vars, home, "Linux");
         this.prompt = prompt;
+        this.tty = tty;
     }
 
     Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cl = VigilCommand.commandLine(env,
-                Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC), prompt);
+                Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC), prompt, tty);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         int code = cl.execute(args);

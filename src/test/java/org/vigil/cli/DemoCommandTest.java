@@ -28,7 +28,9 @@ class DemoCommandTest {
         CliRunner cli = new CliRunner(tmp.resolve("home"));
         CliRunner.Result r = cli.run("demo", "--output", dir.toString());
         assertThat(r.exitCode()).as(r.err() + r.out()).isZero();
-        assertThat(r.out()).contains("CRITICAL 3, HIGH 2, MEDIUM 1, LOW 1, INFORMATIONAL 0")
+        assertThat(r.out()).containsPattern("\n    CRITICAL +3 ").containsPattern("\n    HIGH +2 ")
+                .containsPattern("\n    MEDIUM +1 ").containsPattern("\n    LOW +1 ")
+                .containsPattern("\n    INFORMATIONAL +0\n").containsPattern("\n    total +7 ")
                 .contains("not proof");
 
         List<String> expected = new ArrayList<>();

@@ -127,8 +127,10 @@ class IosCheckFsCommandTest {
     @Test
     void registryRunsTheFilesystemModulesInMvtOrder() {
         var slugs = ModuleRegistry.forKind(SourceKind.IOS_FS).stream().map(m -> m.descriptor().slug()).toList();
-        assertThat(slugs).hasSize(26);
-        assertThat(slugs.subList(0, 4)).containsExactly("filesystem", "shutdown_log", "calls", "chrome_favicon");
+        assertThat(slugs).hasSize(35);
+        assertThat(slugs.subList(0, 13)).containsExactly("cache_files", "filesystem", "netusage", "analytics",
+                "analytics_ios_versions", "safari_favicon", "shutdown_log", "ios_version_history", "webkit_indexeddb",
+                "webkit_local_storage", "webkit_safari_view_service", "calls", "chrome_favicon");
         assertThat(slugs.get(slugs.size() - 1)).isEqualTo("global_preferences");
         assertThat(slugs).containsSubsequence("whatsapp", "whatsapp_contacts", "shortcuts");
         assertThat(ModuleRegistry.all().stream().filter(m -> m.descriptor().slug().equals("filesystem"))).hasSize(1);

@@ -120,4 +120,26 @@ class IosCheckSysdiagnoseCommandTest {
         assertThat(Hashing.sha256Hex(gz)).isEqualTo(hash);
         assertThat(tmp.resolve("escape.txt")).doesNotExist();
     }
+
+    @Test
+    void infoJsonCarriesTheModelAndVersionFromInsideTheArchive() throws Exception {
+        assumeTrue(registered(), "SysdiagnoseProbe not registered in SourceDetector yet");
+        Path gz = new TarFixture().file(TOP + "/sysdiagnose.log", LOG)
+                .file(TOP + "/remotectl_dumpstate.txt", "Found device: local\n\tProperties: {\n"
+                        + "\t\tProductType => iPhone14,2\n\t\tOSVersion => 17.0.3\n\t}\n")
+                .file(TOP + "/logs/SystemVersion/SystemVersion.plist", "<?xml version=\"1.0\"?><plist version=\"1.0\">"
+                        + "<dict><key>ProductName</key><string>iPhone OS</string><key>ProductVersion</key>"
+                        + "<string>17.0.3</string><key>ProductBuildVersion</key><string>21A360</string></dict></plist>")
+                .writeTarGz(tmp.resolve(TOP + ".tar.gz"));
+        Path out = tmp.resolve("out-info");
+        Result r = run("ios", "check-sysdiagnose", gz.toString(), "-o", out.toString());
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.OK);
+        JsonNode info = new ObjectMapper().readTree(out.resolve("info.json").toFile());
+        String device = info.toString();
+        assertThat(device).contains("\"Product Type\":\"iPhone14,2\"").contains("\"Product Version\":\"17.0.3\"")
+                .contains("\"Product Name\":\"iPhone OS\"");
+        JsonNode sysinfo = new ObjectMapper().readTree(out.resolve("sysdiagnose_info.json").toFile());
+        assertThat(sysinfo.get("ProductType").asText()).isEqualTo("iPhone14,2");
+        assertThat(sysinfo.get("SystemVersion.ProductBuildVersion").asText()).isEqualTo("21A360");
+    }
 }

@@ -140,4 +140,25 @@ class ModuleRunnerTest {
         runner.run(ModuleRunner.order(modules, List.of()));
         assertThat(seen).containsExactly("1");
     }
+
+    @Test
+    void eachModuleIsAProgressStepAdvancedByItsRecords() {
+        TestModule three = new TestModule("three", List.of(), (d, c) -> {
+            c.progress().total(3);
+            return c.newResult(d).record("a").record("b").record("c").build();
+        });
+        TestModule broken = new TestModule("broken", List.of(), (d, c) -> {
+            c.newResult(d).record("a");
+            throw new IllegalStateException("bug");
+        });
+        org.vigil.testing.RecordingProgress progress = new org.vigil.testing.RecordingProgress();
+        ModuleRunner runner = new ModuleRunner(new FakeSource(SourceKind.IOS_BACKUP, Path.of(".")),
+                Indicators.empty(), ModuleOptions.defaults(), Clock.systemUTC(), null, null, progress);
+        runner.run(List.of(three, broken));
+        assertThat(progress.steps()).extracting(s -> s.label).containsExactly("three", "broken");
+        assertThat(progress.steps().get(0).total()).isEqualTo(3);
+        assertThat(progress.steps().get(0).done()).isEqualTo(3);
+        assertThat(progress.steps().get(1).done()).isEqualTo(1);
+        assertThat(progress.steps()).allMatch(org.vigil.testing.RecordingProgress.Recorded::closed);
+    }
 }

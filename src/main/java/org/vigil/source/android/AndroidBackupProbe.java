@@ -48,6 +48,12 @@ public final class AndroidBackupProbe implements SourceDetector.Probe {
         return AndroidBackupSource.open(path, credentials);
     }
 
+    @Override
+    public AcquisitionSource open(Path path, SourceKind kind, BackupCredentials credentials,
+            org.vigil.core.Progress progress) throws VigilException, IOException {
+        return AndroidBackupSource.open(path, credentials, progress);
+    }
+
     /** True when {@code path} is an encrypted .ab file: open it with credentials. */
     public static boolean needsPassword(Path path) throws IOException {
         return AndroidBackup.isEncrypted(path);

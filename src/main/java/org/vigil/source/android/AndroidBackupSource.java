@@ -21,7 +21,9 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.vigil.core.CorruptArtifactException;
+import org.vigil.io.CappedInputStream;
 import org.vigil.core.VigilException;
 import org.vigil.source.AcquisitionSource;
 import org.vigil.source.ArtifactPattern;
@@ -93,11 +95,25 @@ public final class AndroidBackupSource implements AcquisitionSource {
      */
     public static AndroidBackupSource open(Path path, BackupCredentials credentials) throws VigilException,
             IOException {
-        return open(path, credentials, Limits.DEFAULT);
+        return open(path, credentials, Limits.DEFAULT, org.vigil.core.Progress.none());
+    }
+
+    /**
+     * As {@link #open(Path, BackupCredentials)}, reporting the reading of an {@code .ab} file to
+     * {@code progress} (its bytes read, against its size).
+     */
+    public static AndroidBackupSource open(Path path, BackupCredentials credentials, org.vigil.core.Progress progress)
+            throws VigilException, IOException {
+        return open(path, credentials, Limits.DEFAULT, progress);
     }
 
     static AndroidBackupSource open(Path path, BackupCredentials credentials, Limits limits) throws VigilException,
             IOException {
+        return open(path, credentials, limits, org.vigil.core.Progress.none());
+    }
+
+    static AndroidBackupSource open(Path path, BackupCredentials credentials, Limits limits,
+            org.vigil.core.Progress progress) throws VigilException, IOException {
         Path p = path.toAbsolutePath().normalize();
         if (Files.isDirectory(p)) {
             return openFolder(p);
@@ -107,8 +123,9 @@ public final class AndroidBackupSource implements AcquisitionSource {
         }
         AndroidBackup.Header header = AndroidBackup.readHeader(p);
         Path ws = Files.createTempDirectory("vigil-android-backup-");
-        try {
-            Map<String, Entry> entries = extract(p, credentials, limits, ws);
+        try (org.vigil.core.Progress.Step step = progress.start("Reading " + p.getFileName(), Files.size(p),
+                org.vigil.core.Progress.Unit.BYTES)) {
+            Map<String, Entry> entries = extract(p, credentials, limits, ws, step);
             LOG.info("Opened Android backup {} (version {}, {}compressed, encryption {}): {} telephony files", p,
                     header.version(), Boolean.TRUE.equals(header.compression()) ? "" : "not ",
                     header.encryption(), entries.size());
@@ -119,49 +136,68 @@ public final class AndroidBackupSource implements AcquisitionSource {
         }
     }
 
-    private static Map<String, Entry> extract(Path ab, BackupCredentials credentials, Limits limits, Path ws)
+    /** The tar stream of {@code ab} read through {@code raw}; closes {@code raw} when that fails. */
+    private static InputStream openTar(InputStream raw, Path ab, BackupCredentials credentials, Limits limits)
             throws VigilException, IOException {
+        try {
+            return AndroidBackup.openTar(raw, ab.toString(), credentials, limits.tar());
+        } catch (VigilException | IOException | RuntimeException e) {
+            raw.close();
+            throw e;
+        }
+    }
+
+    private static Map<String, Entry> extract(Path ab, BackupCredentials credentials, Limits limits, Path ws,
+            org.vigil.core.Progress.Step step) throws VigilException, IOException {
         Map<String, Entry> entries = new LinkedHashMap<>();
         long extracted = 0;
-        try (InputStream tar = AndroidBackup.openTar(ab, credentials, limits.tar())) {
-            TarReader reader = new TarReader(tar);
-            TarReader.Entry e;
+        InputStream raw = new org.vigil.io.ProgressInputStream(Files.newInputStream(ab), step);
+        try (InputStream tar = openTar(raw, ab, credentials, limits);
+                BoundedTar reader = new BoundedTar(tar)) {
+            TarArchiveEntry e;
             while ((e = reader.next()) != null) {
-                if (!e.name().startsWith(TELEPHONY_DF)) {
+                String name = e.getName();
+                if (!name.startsWith(TELEPHONY_DF)) {
                     continue;
                 }
-                String base = e.name().substring(TELEPHONY_DF.length());
-                if (base.isEmpty() && e.type() == '5') {
+                String base = name.substring(TELEPHONY_DF.length());
+                if (e.isDirectory() && (base.isEmpty() || base.equals("/"))) {
                     continue;
                 }
-                if (!e.isFile()) {
-                    LOG.warn("{}: skipping tar member {} (not a regular file, type '{}')", ab, e.name(), e.type());
+                if (!BoundedTar.isRegularFile(e)) {
+                    LOG.warn("{}: skipping tar member {} (not a regular file, type '{}')", ab, name,
+                            (char) e.getLinkFlag());
                     continue;
                 }
                 if (!safeName(base)) {
-                    LOG.warn("{}: skipping unsafe tar member name {}", ab, e.name());
+                    LOG.warn("{}: skipping unsafe tar member name {}", ab, name);
                     continue;
                 }
-                if (entries.containsKey(e.name())) {
-                    LOG.warn("{}: duplicate tar member {} ignored (the first is kept)", ab, e.name());
+                if (entries.containsKey(name)) {
+                    LOG.warn("{}: duplicate tar member {} ignored (the first is kept)", ab, name);
                     continue;
                 }
-                if (e.size() > limits.entry()) {
-                    throw new CorruptArtifactException(ab + ": tar member " + e.name() + " is " + e.size()
+                if (e.getSize() > limits.entry()) {
+                    throw new CorruptArtifactException(ab + ": tar member " + name + " is " + e.getSize()
                             + " bytes, more than the " + limits.entry() + "-byte limit");
                 }
-                if (extracted + e.size() > limits.extracted()) {
+                if (extracted + e.getSize() > limits.extracted()) {
                     throw new CorruptArtifactException(ab + ": the telephony files exceed " + limits.extracted()
                             + " bytes in all");
                 }
                 Path local = ws.resolve(String.format("%06d", entries.size()));
                 try (OutputStream out = Files.newOutputStream(local, StandardOpenOption.CREATE_NEW,
-                        StandardOpenOption.WRITE)) {
-                    long n = reader.content().transferTo(out);
+                        StandardOpenOption.WRITE); InputStream data = reader.content()) {
+                    long n = new CappedInputStream(data, e.getSize(), ab + ": tar member " + name
+                            + " holds more than its declared size").transferTo(out);
+                    if (n < e.getSize()) {
+                        throw new java.io.EOFException("truncated tar member " + name);
+                    }
                     extracted += n;
                 }
-                FileMeta meta = new FileMeta(e.size(), 0100000 | (e.mode() & 07777), -1, null, e.mtime(), null);
-                entries.put(e.name(), new Entry(new ArtifactRef(e.name(), "", e.name(), meta), local));
+                FileMeta meta = new FileMeta(e.getSize(), 0100000 | (e.getMode() & 07777), -1, null,
+                        e.getModTime().toInstant().getEpochSecond(), null);
+                entries.put(name, new Entry(new ArtifactRef(name, "", name, meta), local));
             }
             // read to the end (tar padding, zlib checksum, cipher padding) so that a truncated or
             // corrupt stream is reported even when the damage lies after the last member

@@ -4,37 +4,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileVisitOption;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.vigil.io.CappedInputStream;
 import org.vigil.core.ArtifactNotFoundException;
 import org.vigil.core.CorruptArtifactException;
 import org.vigil.core.VigilException;
@@ -42,7 +29,6 @@ import org.vigil.source.AcquisitionSource;
 import org.vigil.source.ArtifactPattern;
 import org.vigil.source.ArtifactRef;
 import org.vigil.source.DeviceInfo;
-import org.vigil.source.FileMeta;
 import org.vigil.source.SourceKind;
 
 /**
@@ -79,8 +65,8 @@ public final class AndroidQfSource implements AcquisitionSource {
     public static final long DEFAULT_MAX_EXTRACTED_BYTES = 2L << 30;
     /** Cap on the small context files (getprop.txt, acquisition.json, adb_host_key.pub): 16 MiB. */
     static final long MAX_CONTEXT_BYTES = 16L << 20;
-    /** Deepest folder level listed. */
-    static final int MAX_DEPTH = 64;
+    /** Most files listed. */
+    static final int MAX_FILES = 2_000_000;
 
     /** {@link DeviceInfo} key: the device's IANA time zone ({@code persist.sys.timezone}). */
     public static final String DEVICE_TIMEZONE = "Device Timezone";
@@ -88,7 +74,7 @@ public final class AndroidQfSource implements AcquisitionSource {
     public static final String ACQUISITION_STARTED = "Acquisition Started";
 
     /** getprop properties copied to {@link DeviceInfo} (no serial number, no SIM data). */
-    private static final Map<String, String> DEVICE_PROPS = Map.of(
+    static final Map<String, String> DEVICE_PROPS = Map.of(
             "ro.product.manufacturer", "Manufacturer",
             "ro.product.model", "Model",
             "ro.build.version.release", "Android Version",
@@ -107,28 +93,14 @@ public final class AndroidQfSource implements AcquisitionSource {
     public record AcquisitionContext(String started, String adbHostPublicKey) {}
 
     private final Path root;
-    private final Path realRoot;
-    private final ZipFile zip;
-    private final Map<String, ArtifactRef> refs;
-    private final Map<String, ZipEntry> entries;
-    private final long maxEntryBytes;
-    private final long maxExtractedBytes;
-    private final Map<String, Path> extracted = new LinkedHashMap<>();
-    private Path workspace;
-    private long extractedBytes;
+    private final ZipOrFolder files;
     private DeviceInfo deviceInfo = DeviceInfo.empty();
     private ZoneId deviceZone;
     private AcquisitionContext context;
 
-    private AndroidQfSource(Path root, Path realRoot, ZipFile zip, Map<String, ArtifactRef> refs,
-            Map<String, ZipEntry> entries, long maxEntryBytes, long maxExtractedBytes) {
+    private AndroidQfSource(Path root, ZipOrFolder files) {
         this.root = root;
-        this.realRoot = realRoot;
-        this.zip = zip;
-        this.refs = refs;
-        this.entries = entries;
-        this.maxEntryBytes = maxEntryBytes;
-        this.maxExtractedBytes = maxExtractedBytes;
+        this.files = files;
     }
 
     /**
@@ -148,134 +120,29 @@ public final class AndroidQfSource implements AcquisitionSource {
         if (!Files.exists(p)) {
             throw new ArtifactNotFoundException(p + ": no such file or directory");
         }
-        AndroidQfSource s = Files.isDirectory(p) ? openFolder(p, maxEntryBytes, maxExtractedBytes)
-                : openZip(p, maxEntryBytes, maxExtractedBytes);
+        ZipOrFolder files;
+        try {
+            files = ZipOrFolder.open(p, new ZipOrFolder.Options(ZipOrFolder.Names.RELATIVE_TO_PARENT,
+                    ZipOrFolder.ZipTimes.EXTENDED_UTC, maxEntryBytes, maxExtractedBytes, MAX_FILES,
+                    "vigil-androidqf-"));
+        } catch (ZipException e) {
+            throw new CorruptArtifactException(p + ": not a readable zip archive (" + e.getMessage() + ")", e);
+        }
+        AndroidQfSource s = new AndroidQfSource(p, files);
         try {
             s.readContext();
         } catch (IOException | RuntimeException e) {
             s.close();
             throw e;
         }
-        LOG.info("Opened androidqf acquisition {} ({} files{})", p, s.refs.size(),
-                s.zip != null ? ", zip" : "");
+        LOG.info("Opened androidqf acquisition {} ({} files{})", p, files.refs().size(),
+                files.isZip() ? ", zip" : "");
         return s;
-    }
-
-    private static AndroidQfSource openFolder(Path p, long maxEntry, long maxExtracted) throws IOException {
-        Path real = p.toRealPath();
-        String top = p.getFileName() == null ? "" : p.getFileName().toString();
-        List<String> names = new ArrayList<>();
-        Map<String, FileMeta> metas = new LinkedHashMap<>();
-        Files.walkFileTree(real, EnumSet.noneOf(FileVisitOption.class), MAX_DEPTH, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                if (attrs.isSymbolicLink()) {
-                    LOG.warn("{}: symbolic link not followed", file);
-                    return FileVisitResult.CONTINUE;
-                }
-                if (!attrs.isRegularFile()) {
-                    return FileVisitResult.CONTINUE;
-                }
-                StringBuilder rel = new StringBuilder(top);
-                for (Path part : real.relativize(file)) {
-                    if (!rel.isEmpty()) {
-                        rel.append('/');
-                    }
-                    rel.append(part);
-                }
-                String name = rel.toString();
-                names.add(name);
-                metas.put(name, new FileMeta(attrs.size(), -1, -1, null,
-                        attrs.lastModifiedTime().toInstant().getEpochSecond(), null));
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException exc) {
-                LOG.warn("{}: cannot be listed ({})", file, exc.getMessage());
-                return FileVisitResult.CONTINUE;
-            }
-        });
-        names.sort(Comparator.naturalOrder());
-        Map<String, ArtifactRef> refs = new LinkedHashMap<>();
-        for (String n : names) {
-            refs.put(n, new ArtifactRef(n, "", n, metas.get(n)));
-        }
-        return new AndroidQfSource(p, real, null, refs, Map.of(), maxEntry, maxExtracted);
-    }
-
-    private static AndroidQfSource openZip(Path p, long maxEntry, long maxExtracted) throws VigilException,
-            IOException {
-        ZipFile zf;
-        try {
-            zf = new ZipFile(p.toFile());
-        } catch (ZipException e) {
-            throw new CorruptArtifactException(p + ": not a readable zip archive (" + e.getMessage() + ")", e);
-        }
-        try {
-            Map<String, ArtifactRef> refs = new LinkedHashMap<>();
-            Map<String, ZipEntry> entries = new LinkedHashMap<>();
-            var en = zf.entries();
-            while (en.hasMoreElements()) {
-                ZipEntry e = en.nextElement();
-                String name = e.getName();
-                if (e.isDirectory()) {
-                    continue;
-                }
-                if (!isSafeEntryName(name)) {
-                    LOG.warn("{}: skipping unsafe zip entry name \"{}\"", p, name);
-                    continue;
-                }
-                if (entries.containsKey(name)) {
-                    LOG.warn("{}: duplicate zip entry \"{}\", the first one is used", p, name);
-                    continue;
-                }
-                Long mtime = extendedModifiedTime(e.getExtra());
-                entries.put(name, e);
-                refs.put(name, new ArtifactRef(name, "", name, new FileMeta(e.getSize(), -1, -1, null, mtime, null)));
-            }
-            return new AndroidQfSource(p, p, zf, refs, entries, maxEntry, maxExtracted);
-        } catch (RuntimeException e) {
-            zf.close();
-            throw new CorruptArtifactException(p + ": unreadable zip archive (" + e.getMessage() + ")", e);
-        }
     }
 
     /** True for a relative entry name without {@code ..}, drive letter, backslash or NUL. */
     static boolean isSafeEntryName(String name) {
-        if (name.isEmpty() || name.startsWith("/") || name.indexOf('\\') >= 0 || name.indexOf('\0') >= 0
-                || (name.length() > 1 && name.charAt(1) == ':')) {
-            return false;
-        }
-        for (String seg : name.split("/", -1)) {
-            if (seg.equals("..")) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The Unix mtime of a zip "extended timestamp" extra field (0x5455), or null. */
-    static Long extendedModifiedTime(byte[] extra) {
-        if (extra == null) {
-            return null;
-        }
-        int i = 0;
-        while (i + 4 <= extra.length) {
-            int id = (extra[i] & 0xff) | (extra[i + 1] & 0xff) << 8;
-            int size = (extra[i + 2] & 0xff) | (extra[i + 3] & 0xff) << 8;
-            int data = i + 4;
-            if (data + size > extra.length) {
-                return null;
-            }
-            if (id == 0x5455 && size >= 5 && (extra[data] & 1) != 0) {
-                long t = (extra[data + 1] & 0xffL) | (extra[data + 2] & 0xffL) << 8
-                        | (extra[data + 3] & 0xffL) << 16 | (extra[data + 4] & 0xffL) << 24;
-                return (long) (int) t;
-            }
-            i = data + size;
-        }
-        return null;
+        return ZipOrFolder.isSafeEntryName(name);
     }
 
     private void readContext() throws IOException {
@@ -330,7 +197,7 @@ public final class AndroidQfSource implements AcquisitionSource {
     }
 
     private Optional<ArtifactRef> first(String pattern) {
-        for (ArtifactRef r : refs.values()) {
+        for (ArtifactRef r : files.refs().values()) {
             if (ArtifactPattern.globMatches(pattern, r.relativePath())) {
                 return Optional.of(r);
             }
@@ -339,7 +206,7 @@ public final class AndroidQfSource implements AcquisitionSource {
     }
 
     private Optional<ArtifactRef> firstNamed(String baseName) {
-        for (ArtifactRef r : refs.values()) {
+        for (ArtifactRef r : files.refs().values()) {
             String n = r.relativePath();
             if (n.equals(baseName) || n.endsWith("/" + baseName)) {
                 return Optional.of(r);
@@ -355,8 +222,7 @@ public final class AndroidQfSource implements AcquisitionSource {
 
     /** Reads a whole file, refusing more than {@code cap} bytes (and more than the source's cap). */
     public byte[] readBytes(ArtifactRef ref, long cap) throws IOException {
-        long limit = Math.min(cap, maxEntryBytes);
-        try (InputStream in = open(ref, limit)) {
+        try (InputStream in = files.open(ref.id(), cap)) {
             return in.readAllBytes();
         }
     }
@@ -373,12 +239,12 @@ public final class AndroidQfSource implements AcquisitionSource {
 
     /** True when the acquisition is a zip archive. */
     public boolean isZip() {
-        return zip != null;
+        return files.isZip();
     }
 
     /** Every file name, in the source's order (folder: sorted; zip: archive order). */
     public List<String> fileNames() {
-        return List.copyOf(refs.keySet());
+        return List.copyOf(files.refs().keySet());
     }
 
     /**
@@ -389,12 +255,12 @@ public final class AndroidQfSource implements AcquisitionSource {
      */
     public Optional<LocalDateTime> modifiedLocal(ArtifactRef ref) {
         ZoneId zone = deviceZone == null ? ZoneOffset.UTC : deviceZone;
-        if (zip != null) {
-            ZipEntry e = entries.get(ref.id());
+        if (files.isZip()) {
+            ZipEntry e = files.zipEntry(ref.id());
             if (e == null) {
                 return Optional.empty();
             }
-            Long ext = extendedModifiedTime(e.getExtra());
+            Long ext = ZipOrFolder.extendedModifiedTime(e.getExtra());
             if (ext != null) {
                 return Optional.of(LocalDateTime.ofInstant(Instant.ofEpochSecond(ext), zone));
             }
@@ -416,111 +282,37 @@ public final class AndroidQfSource implements AcquisitionSource {
 
     @Override
     public List<ArtifactRef> find(ArtifactPattern pattern) {
-        List<ArtifactRef> out = new ArrayList<>();
-        for (ArtifactRef r : refs.values()) {
-            if (pattern.matches(r)) {
-                out.add(r);
-            }
-        }
-        return out;
+        return files.find(pattern);
     }
 
     @Override
     public Optional<ArtifactRef> byId(String id) {
-        return Optional.ofNullable(refs.get(id));
+        return Optional.ofNullable(files.refs().get(id));
     }
 
     @Override
     public void forEachEntry(Consumer<ArtifactRef> consumer) {
-        refs.values().forEach(consumer);
+        files.refs().values().forEach(consumer);
     }
 
     @Override
     public boolean hasContent(ArtifactRef ref) {
-        return refs.containsKey(ref.id());
+        return files.refs().containsKey(ref.id());
     }
 
     @Override
     public InputStream open(ArtifactRef ref) throws IOException {
-        return open(ref, maxEntryBytes);
-    }
-
-    private InputStream open(ArtifactRef ref, long limit) throws IOException {
-        String name = ref.id();
-        if (!refs.containsKey(name)) {
-            throw new java.nio.file.NoSuchFileException(root + ": no file " + name);
-        }
-        if (zip != null) {
-            ZipEntry e = entries.get(name);
-            if (e.getSize() > limit) {
-                throw new IOException(root + "!" + name + ": entry of " + e.getSize() + " bytes exceeds the cap of "
-                        + limit + " bytes");
-            }
-            return capped(zip.getInputStream(e), limit, root + "!" + name);
-        }
-        Path file = folderFile(name);
-        return capped(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS), limit, file.toString());
-    }
-
-    private static InputStream capped(InputStream in, long limit, String name) {
-        return new CappedInputStream(in, limit, name + ": more than " + limit + " bytes; refused (size cap)");
-    }
-
-    /** The file of a folder acquisition, checked to be inside it (no symlink escape). */
-    private Path folderFile(String name) throws IOException {
-        int slash = name.indexOf('/');
-        String rel = root.getFileName() == null ? name : slash < 0 ? "" : name.substring(slash + 1);
-        Path file = realRoot.resolve(rel).normalize();
-        Path real = file.toRealPath();
-        if (!real.startsWith(realRoot) || Files.isSymbolicLink(file)) {
-            throw new IOException(file + ": resolves outside the acquisition folder; refused");
-        }
-        return real;
+        return files.open(ref.id());
     }
 
     @Override
-    public synchronized Path localFile(ArtifactRef ref) throws IOException {
-        if (zip == null) {
-            if (!refs.containsKey(ref.id())) {
-                throw new java.nio.file.NoSuchFileException(root + ": no file " + ref.id());
-            }
-            return folderFile(ref.id());
-        }
-        Path done = extracted.get(ref.id());
-        if (done != null) {
-            return done;
-        }
-        if (workspace == null) {
-            workspace = Files.createTempDirectory("vigil-androidqf-");
-        }
-        String base = ref.id().substring(ref.id().lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
-        Path target = workspace.resolve(extracted.size() + "-" + (base.isEmpty() ? "entry" : base));
-        long room = Math.min(maxEntryBytes, maxExtractedBytes - extractedBytes);
-        if (room <= 0) {
-            throw new IOException(root + ": extraction cap of " + maxExtractedBytes + " bytes reached; "
-                    + ref.id() + " not extracted");
-        }
-        long n;
-        try (InputStream in = open(ref, room);
-                OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW)) {
-            n = in.transferTo(out);
-        } catch (IOException e) {
-            Files.deleteIfExists(target);
-            throw e;
-        }
-        extractedBytes += n;
-        extracted.put(ref.id(), target);
-        return target;
+    public Path localFile(ArtifactRef ref) throws IOException {
+        return files.localFile(ref.id());
     }
 
     @Override
     public Optional<Path> rootFile(String relativePath) {
-        if (zip != null) {
-            return Optional.empty();
-        }
-        Path f = realRoot.resolve(relativePath).normalize();
-        return f.startsWith(realRoot) && Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS) ? Optional.of(f)
-                : Optional.empty();
+        return Optional.ofNullable(files.folderRootFile(relativePath));
     }
 
     @Override
@@ -529,54 +321,17 @@ public final class AndroidQfSource implements AcquisitionSource {
     }
 
     @Override
-    public List<Path> inputFiles() throws IOException {
-        if (zip != null) {
-            return List.of(root);
-        }
-        List<Path> out = new ArrayList<>();
-        for (String name : refs.keySet()) {
-            try {
-                out.add(folderFile(name));
-            } catch (IOException e) {
-                LOG.warn("{}", e.getMessage());
-            }
-        }
-        out.sort(Comparator.naturalOrder());
-        return out;
+    public List<Path> inputFiles() {
+        return files.inputFiles();
     }
 
     @Override
-    public synchronized void close() throws IOException {
-        IOException failure = null;
-        if (zip != null) {
-            try {
-                zip.close();
-            } catch (IOException e) {
-                failure = e;
-            }
-        }
-        if (workspace != null) {
-            try (Stream<Path> walk = Files.walk(workspace)) {
-                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                    try {
-                        Files.deleteIfExists(p);
-                    } catch (DirectoryNotEmptyException e) {
-                        LOG.warn("{}: could not be deleted", p);
-                    }
-                }
-            } catch (IOException e) {
-                failure = failure == null ? e : failure;
-            }
-            workspace = null;
-            extracted.clear();
-        }
-        if (failure != null) {
-            throw failure;
-        }
+    public void close() throws IOException {
+        files.close();
     }
 
     /** The temporary folder of extracted entries, or null before any extraction (tests). */
     Path workspace() {
-        return workspace;
+        return files.workspace();
     }
 }

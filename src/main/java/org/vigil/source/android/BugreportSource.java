@@ -3,38 +3,22 @@ package org.vigil.source.android;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitOption;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.EnumSet;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
-import java.util.zip.ZipFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.vigil.io.CappedInputStream;
 import org.vigil.core.ArtifactNotFoundException;
 import org.vigil.core.CorruptArtifactException;
 import org.vigil.source.AcquisitionSource;
 import org.vigil.source.ArtifactPattern;
 import org.vigil.source.ArtifactRef;
 import org.vigil.source.DeviceInfo;
-import org.vigil.source.FileMeta;
 import org.vigil.source.SourceKind;
 
 /**
@@ -63,24 +47,20 @@ public final class BugreportSource implements AcquisitionSource {
     public static final long MAX_TOTAL_BYTES = 4L * 1024 * 1024 * 1024;
     /** Most entries listed. */
     static final int MAX_ENTRIES = 1_000_000;
-    private static final int MAX_DEPTH = 64;
     private static final int MAX_MAIN_ENTRY_BYTES = 4096;
+    /** Most lines read from the SYSTEM PROPERTIES block for {@link #deviceInfo()}. */
+    static final int MAX_PROPERTY_LINES = 100_000;
 
     private final Path root;
-    private final ZipFile zip;
+    private final ZipOrFolder files;
     private final Map<String, ArtifactRef> entries;
-    private final Map<String, ZipEntry> zipEntries;
     private final ArtifactRef dumpstate;
-    private final Map<String, Path> extracted = new HashMap<>();
-    private Path workspace;
-    private long extractedBytes;
+    private DeviceInfo deviceInfo;
 
-    private BugreportSource(Path root, ZipFile zip, Map<String, ArtifactRef> entries,
-            Map<String, ZipEntry> zipEntries) throws IOException {
+    private BugreportSource(Path root, ZipOrFolder files) throws IOException {
         this.root = root;
-        this.zip = zip;
-        this.entries = entries;
-        this.zipEntries = zipEntries;
+        this.files = files;
+        this.entries = files.refs();
         this.dumpstate = resolveDumpstate();
     }
 
@@ -94,106 +74,28 @@ public final class BugreportSource implements AcquisitionSource {
     public static BugreportSource open(Path path) throws IOException, ArtifactNotFoundException,
             CorruptArtifactException {
         Path p = path.toAbsolutePath().normalize();
-        if (Files.isDirectory(p)) {
-            return new BugreportSource(p, null, listFolder(p), Map.of());
-        }
-        if (!Files.isRegularFile(p)) {
+        if (!Files.isDirectory(p) && !Files.isRegularFile(p)) {
             throw new ArtifactNotFoundException(p + ": no such file or directory");
         }
-        ZipFile zip;
+        ZipOrFolder files;
         try {
-            zip = new ZipFile(p.toFile(), StandardCharsets.UTF_8);
+            files = ZipOrFolder.open(p, new ZipOrFolder.Options(ZipOrFolder.Names.RELATIVE_TO_ROOT,
+                    ZipOrFolder.ZipTimes.DOS_WALL_CLOCK, MAX_ENTRY_BYTES, MAX_TOTAL_BYTES, MAX_ENTRIES,
+                    "vigil-bugreport-"));
         } catch (ZipException e) {
             throw new CorruptArtifactException("Invalid bugreport archive: " + p + ": " + e.getMessage(), e);
         }
         try {
-            Map<String, ZipEntry> zipEntries = new LinkedHashMap<>();
-            Map<String, ArtifactRef> refs = listZip(p, zip, zipEntries);
-            return new BugreportSource(p, zip, refs, zipEntries);
+            return new BugreportSource(p, files);
         } catch (IOException | RuntimeException e) {
-            zip.close();
-            if (e instanceof IllegalArgumentException || e instanceof ZipException) {
-                throw new CorruptArtifactException("Invalid bugreport archive: " + p + ": " + e.getMessage(), e);
-            }
+            files.close();
             throw e;
         }
     }
 
-    private static Map<String, ArtifactRef> listZip(Path p, ZipFile zip, Map<String, ZipEntry> out)
-            throws CorruptArtifactException {
-        List<ZipEntry> list = new ArrayList<>();
-        var en = zip.entries();
-        while (en.hasMoreElements()) {
-            ZipEntry e = en.nextElement();
-            if (list.size() >= MAX_ENTRIES) {
-                throw new CorruptArtifactException("Invalid bugreport archive: " + p + ": more than "
-                        + MAX_ENTRIES + " entries");
-            }
-            list.add(e);
-        }
-        Map<String, ArtifactRef> refs = new LinkedHashMap<>();
-        for (ZipEntry e : list) {
-            if (e.isDirectory()) {
-                continue;
-            }
-            String name = e.getName();
-            if (!isSafeName(name)) {
-                LOG.warn("{}: skipping unsafe bugreport archive entry {}", p, name);
-                continue;
-            }
-            Long modified = e.getTimeLocal() == null ? null : e.getTimeLocal().toEpochSecond(ZoneOffset.UTC);
-            FileMeta meta = new FileMeta(e.getSize(), -1, -1, null, modified, null);
-            refs.putIfAbsent(name, new ArtifactRef(name, "", name, meta));
-            out.putIfAbsent(name, e);
-        }
-        return refs;
-    }
-
     /** True for a relative name with no {@code ..}, absolute or drive part, backslash or NUL. */
     static boolean isSafeName(String name) {
-        if (name.isEmpty() || name.startsWith("/") || name.indexOf('\\') >= 0 || name.indexOf('\0') >= 0
-                || (name.length() > 1 && name.charAt(1) == ':')) {
-            return false;
-        }
-        for (String part : name.split("/", -1)) {
-            if (part.equals("..")) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static Map<String, ArtifactRef> listFolder(Path dir) throws IOException {
-        List<ArtifactRef> refs = new ArrayList<>();
-        Files.walkFileTree(dir, EnumSet.noneOf(FileVisitOption.class), MAX_DEPTH, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                if (attrs.isRegularFile()) {
-                    if (refs.size() >= MAX_ENTRIES) {
-                        throw new IOException(dir + ": more than " + MAX_ENTRIES + " files");
-                    }
-                    String rel = relative(dir, file);
-                    FileMeta meta = new FileMeta(attrs.size(), -1, -1, null,
-                            attrs.lastModifiedTime().toInstant().getEpochSecond(), null);
-                    refs.add(new ArtifactRef(rel, "", rel, meta));
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException exc) {
-                LOG.warn("{}: cannot read {}: {}", dir, file, exc.toString());
-                return FileVisitResult.CONTINUE;
-            }
-        });
-        refs.sort(Comparator.comparing(ArtifactRef::relativePath));
-        Map<String, ArtifactRef> map = new LinkedHashMap<>();
-        refs.forEach(r -> map.put(r.relativePath(), r));
-        return map;
-    }
-
-    private static String relative(Path dir, Path file) {
-        return dir.relativize(file).toString().replace(java.io.File.separatorChar, '/');
+        return ZipOrFolder.isSafeEntryName(name);
     }
 
     private ArtifactRef resolveDumpstate() throws IOException {
@@ -255,7 +157,7 @@ public final class BugreportSource implements AcquisitionSource {
 
     /** True when the bug report is read from a zip. */
     public boolean isZip() {
-        return zip != null;
+        return files.isZip();
     }
 
     @Override
@@ -270,13 +172,7 @@ public final class BugreportSource implements AcquisitionSource {
 
     @Override
     public List<ArtifactRef> find(ArtifactPattern pattern) {
-        List<ArtifactRef> out = new ArrayList<>();
-        for (ArtifactRef r : entries.values()) {
-            if (pattern.matches(r)) {
-                out.add(r);
-            }
-        }
-        return out;
+        return files.find(pattern);
     }
 
     @Override
@@ -299,67 +195,12 @@ public final class BugreportSource implements AcquisitionSource {
 
     @Override
     public InputStream open(ArtifactRef ref) throws IOException {
-        String name = known(ref);
-        if (zip != null) {
-            return bounded(zip.getInputStream(zipEntries.get(name)), MAX_ENTRY_BYTES, root + "!" + name);
-        }
-        return bounded(Files.newInputStream(inFolder(name), LinkOption.NOFOLLOW_LINKS), MAX_ENTRY_BYTES,
-                root.resolve(name).toString());
-    }
-
-    /** An entry's stream, capped at {@code max} bytes. */
-    static InputStream bounded(InputStream in, long max, String name) {
-        return new CappedInputStream(in, max, name + ": entry larger than " + max + " bytes; not read further");
-    }
-
-    private String known(ArtifactRef ref) throws IOException {
-        String name = ref.relativePath();
-        if (!entries.containsKey(name)) {
-            throw new java.nio.file.NoSuchFileException(root + ": no entry " + name);
-        }
-        return name;
-    }
-
-    /** The folder file for an entry, refusing any path that resolves (through links) outside. */
-    private Path inFolder(String name) throws IOException {
-        Path file = root.resolve(name).normalize();
-        Path real = file.toRealPath();
-        if (!file.startsWith(root) || !real.startsWith(root.toRealPath())) {
-            throw new IOException(root + ": " + name + " resolves outside the bug report");
-        }
-        return real;
+        return files.open(ref.relativePath());
     }
 
     @Override
-    public synchronized Path localFile(ArtifactRef ref) throws IOException {
-        String name = known(ref);
-        if (zip == null) {
-            return inFolder(name);
-        }
-        Path done = extracted.get(name);
-        if (done != null) {
-            return done;
-        }
-        if (workspace == null) {
-            workspace = Files.createTempDirectory("vigil-bugreport-");
-        }
-        Path target = workspace.resolve("e" + extracted.size() + "-" + baseName(name));
-        long size;
-        try (InputStream in = open(ref)) {
-            size = Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-        extractedBytes += size;
-        if (extractedBytes > MAX_TOTAL_BYTES) {
-            Files.deleteIfExists(target);
-            throw new IOException(root + ": more than " + MAX_TOTAL_BYTES + " bytes extracted; refusing " + name);
-        }
-        extracted.put(name, target);
-        return target;
-    }
-
-    private static String baseName(String name) {
-        String base = name.substring(name.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
-        return base.length() > 100 ? base.substring(0, 100) : base;
+    public Path localFile(ArtifactRef ref) throws IOException {
+        return files.localFile(ref.relativePath());
     }
 
     @Override
@@ -376,40 +217,87 @@ public final class BugreportSource implements AcquisitionSource {
         }
     }
 
+    /**
+     * The device's time zone ({@value AndroidQfSource#DEVICE_TIMEZONE}, from
+     * {@code persist.sys.timezone}) and model, Android version and patch level, read once from the
+     * dumpstate's {@code SYSTEM PROPERTIES} block (at most {@value #MAX_PROPERTY_LINES} lines);
+     * empty when the bug report has no such block.
+     */
     @Override
-    public DeviceInfo deviceInfo() {
-        return DeviceInfo.empty();
+    public synchronized DeviceInfo deviceInfo() {
+        if (deviceInfo == null) {
+            deviceInfo = readDeviceInfo();
+        }
+        return deviceInfo;
+    }
+
+    /** The next line, cut at 64 Ki characters (a hostile file may have one huge line), or null. */
+    private static String boundedLine(java.io.Reader r) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        int c;
+        boolean any = false;
+        while ((c = r.read()) >= 0) {
+            any = true;
+            if (c == '\n') {
+                break;
+            }
+            if (sb.length() < 65536 && c != '\r') {
+                sb.append((char) c);
+            }
+        }
+        return any ? sb.toString() : null;
+    }
+
+    private DeviceInfo readDeviceInfo() {
+        if (dumpstate == null) {
+            return DeviceInfo.empty();
+        }
+        StringBuilder block = new StringBuilder();
+        try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(open(dumpstate),
+                StandardCharsets.UTF_8))) {
+            String line;
+            boolean in = false;
+            int n = 0;
+            while ((line = boundedLine(r)) != null) {
+                if (!in) {
+                    in = line.startsWith("------ SYSTEM PROPERTIES");
+                    continue;
+                }
+                if (line.startsWith("------") || ++n > MAX_PROPERTY_LINES) {
+                    break;
+                }
+                block.append(line).append('\n');
+            }
+        } catch (IOException e) {
+            LOG.warn("{}: cannot read the system properties: {}", dumpstate.displayName(), e.getMessage());
+            return DeviceInfo.empty();
+        }
+        List<GetPropText.Property> props = GetPropText.parse(block.toString());
+        Map<String, String> info = new java.util.TreeMap<>();
+        String tz = GetPropText.value(props, GetPropText.TIMEZONE_PROPERTY);
+        if (tz != null) {
+            try {
+                info.put(AndroidQfSource.DEVICE_TIMEZONE, java.time.ZoneId.of(tz.strip()).getId());
+            } catch (java.time.DateTimeException e) {
+                LOG.warn("{}: unknown device time zone \"{}\"", dumpstate.displayName(), tz);
+            }
+        }
+        AndroidQfSource.DEVICE_PROPS.forEach((prop, key) -> {
+            String v = GetPropText.value(props, prop);
+            if (v != null) {
+                info.put(key, v);
+            }
+        });
+        return new DeviceInfo(info);
     }
 
     @Override
     public List<Path> inputFiles() {
-        if (zip != null) {
-            return List.of(root);
-        }
-        List<Path> files = new ArrayList<>();
-        for (String name : entries.keySet()) {
-            files.add(root.resolve(name));
-        }
-        files.sort(Comparator.naturalOrder());
-        return files;
+        return files.inputFiles();
     }
 
     @Override
-    public synchronized void close() throws IOException {
-        try {
-            if (zip != null) {
-                zip.close();
-            }
-        } finally {
-            if (workspace != null) {
-                try (Stream<Path> walk = Files.walk(workspace)) {
-                    for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.deleteIfExists(p);
-                    }
-                }
-                workspace = null;
-                extracted.clear();
-            }
-        }
+    public void close() throws IOException {
+        files.close();
     }
 }

@@ -69,7 +69,8 @@ import org.vigil.source.SourceKind;
  * as streams (never extracted), up to {@value #MAX_NESTING} levels, with the same checks and caps.
  *
  * <p><b>Time zone</b>: the device zone is UTC ({@link #DEVICE_TIMEZONE} in {@link #deviceInfo()})
- * unless {@link #withDeviceZone} sets another; a {@code --timezone} option is not implemented yet.
+ * unless {@link #withDeviceZone} sets another (check-intrusion-logs' {@code --timezone}, or
+ * androidqf's {@code persist.sys.timezone} when the logs are nested in an androidqf acquisition).
  */
 public final class IntrusionLogSource implements AcquisitionSource {
     private static final Logger LOG = LoggerFactory.getLogger(IntrusionLogSource.class);
@@ -181,6 +182,42 @@ public final class IntrusionLogSource implements AcquisitionSource {
         }
         IntrusionLogSource s = new IntrusionLogSource(p, refs, loader.buckets, loader.malformed,
                 loader.unknownTypes(), inputs);
+        s.logSummary();
+        return s;
+    }
+
+    /**
+     * Parses intrusion logs held inside another acquisition (androidqf's {@code intrusion_logs/}),
+     * read in place through {@code parent} (never extracted): {@code .txt} files are loaded,
+     * {@code .zip} files walked as streams, other files ignored; names are the parent's. The
+     * default caps apply; the source's root is the parent's.
+     */
+    public static IntrusionLogSource open(AcquisitionSource parent, List<ArtifactRef> logFiles) throws IOException {
+        Loader loader = new Loader(DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_TOTAL_BYTES);
+        List<ArtifactRef> refs = new ArrayList<>();
+        List<ArtifactRef> sorted = new ArrayList<>(logFiles);
+        sorted.sort(java.util.Comparator.comparing(ArtifactRef::relativePath));
+        for (ArtifactRef f : sorted) {
+            String name = f.relativePath();
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (!lower.endsWith(".txt") && !lower.endsWith(".zip")) {
+                continue;
+            }
+            if (!AndroidQfSource.isSafeEntryName(name)) {
+                LOG.warn("Skipping unsafe intrusion log archive entry \"{}\"", name);
+                continue;
+            }
+            try (InputStream in = parent.open(f)) {
+                if (lower.endsWith(".zip")) {
+                    loader.loadNestedZip(name, in, 1, refs);
+                } else {
+                    refs.add(f);
+                    loader.load(name, in);
+                }
+            }
+        }
+        IntrusionLogSource s = new IntrusionLogSource(parent.root(), refs, loader.buckets, loader.malformed,
+                loader.unknownTypes(), List.of());
         s.logSummary();
         return s;
     }

@@ -32,13 +32,6 @@ public final class BackupDecryptor {
     private static final Logger LOG = LoggerFactory.getLogger(BackupDecryptor.class);
     private static final int DIRECTORY_TYPE = 0040000;
 
-    /** Progress, called from worker threads. */
-    @FunctionalInterface
-    public interface Progress {
-        /** {@code done} of {@code total} Manifest rows handled. */
-        void update(long done, long total);
-    }
-
     /**
      * What was written.
      *
@@ -55,18 +48,19 @@ public final class BackupDecryptor {
      * Decrypts the backup at {@code backupPath} into {@code dest} (absent or empty, not inside the backup).
      *
      * @param threads worker threads (at least 1)
+     * @param progress reports the key derivation, then the Manifest rows handled (from worker threads)
      * @throws org.vigil.core.WrongPasswordException when the password or key is wrong
      * @throws CorruptArtifactException when some files could not be decrypted (the others are written)
      * @throws VigilException when the backup is not encrypted, or {@code dest} is unusable
      */
     public static Summary decrypt(Path backupPath, BackupCredentials credentials, Path dest, int threads,
-            Progress progress) throws VigilException, IOException {
+            org.vigil.core.Progress progress) throws VigilException, IOException {
         Path root = IosBackupFolder.resolve(backupPath);
         if (IosBackupFolder.encryptionReason(root).isEmpty()) {
             throw new VigilException(root + ": the backup does not seem encrypted; nothing to decrypt");
         }
         Path out = checkDestination(root, dest);
-        try (IosBackupSource source = IosBackupSource.openEncrypted(root, credentials)) {
+        try (IosBackupSource source = IosBackupSource.openEncrypted(root, credentials, progress)) {
             Files.createDirectories(out);
             Files.copy(source.rootFile(IosBackupSource.MANIFEST_DB).orElseThrow(), out.resolve(IosBackupSource.MANIFEST_DB));
             try (DirectoryStream<Path> top = Files.newDirectoryStream(root, "*.plist")) {
@@ -105,9 +99,17 @@ public final class BackupDecryptor {
         return out;
     }
 
-    private static Summary decryptFiles(IosBackupSource source, Path root, Path out, int threads, Progress progress)
-            throws VigilException, IOException {
+    private static Summary decryptFiles(IosBackupSource source, Path root, Path out, int threads,
+            org.vigil.core.Progress progress) throws VigilException, IOException {
         long total = source.entryCount();
+        try (org.vigil.core.Progress.Step step = progress.start("Decrypting files", total,
+                org.vigil.core.Progress.Unit.FILES)) {
+            return decryptFiles(source, root, out, threads, total, step);
+        }
+    }
+
+    private static Summary decryptFiles(IosBackupSource source, Path root, Path out, int threads, long total,
+            org.vigil.core.Progress.Step progress) throws VigilException, IOException {
         AtomicLong done = new AtomicLong();
         AtomicLong files = new AtomicLong();
         AtomicLong bytes = new AtomicLong();
@@ -190,10 +192,8 @@ public final class BackupDecryptor {
         }
     }
 
-    private static void tick(AtomicLong done, long total, Progress progress) {
-        long d = done.incrementAndGet();
-        if (progress != null) {
-            progress.update(d, total);
-        }
+    private static void tick(AtomicLong done, long total, org.vigil.core.Progress.Step progress) {
+        done.incrementAndGet();
+        progress.advance(1);
     }
 }

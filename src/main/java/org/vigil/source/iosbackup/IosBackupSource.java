@@ -155,10 +155,16 @@ public final class IosBackupSource implements AcquisitionSource {
      */
     public static IosBackupSource openEncrypted(Path path, BackupCredentials credentials) throws VigilException,
             IOException {
+        return openEncrypted(path, credentials, org.vigil.core.Progress.none());
+    }
+
+    /** As {@link #openEncrypted(Path, BackupCredentials)}, reporting the key derivation to {@code progress}. */
+    public static IosBackupSource openEncrypted(Path path, BackupCredentials credentials,
+            org.vigil.core.Progress progress) throws VigilException, IOException {
         Path root = IosBackupFolder.resolve(path);
         Path realRoot = root.toRealPath();
         Path db = manifestDb(root, realRoot);
-        EncryptedBackup backup = EncryptedBackup.unlock(root, credentials);
+        EncryptedBackup backup = EncryptedBackup.unlock(root, credentials, progress);
         DecryptingContent content = DecryptingContent.create(backup);
         try {
             Path plain = db;

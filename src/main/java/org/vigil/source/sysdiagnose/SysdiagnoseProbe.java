@@ -28,4 +28,10 @@ public final class SysdiagnoseProbe implements SourceDetector.Probe {
     public AcquisitionSource open(Path path, SourceKind kind) throws VigilException, IOException {
         return SysdiagnoseSource.open(path);
     }
+
+    @Override
+    public AcquisitionSource open(Path path, SourceKind kind, org.vigil.source.BackupCredentials credentials,
+            org.vigil.core.Progress progress) throws VigilException, IOException {
+        return SysdiagnoseSource.open(path, SysdiagnoseSource.Limits.DEFAULT, progress);
+    }
 }

@@ -150,11 +150,26 @@ public final class SysdiagnoseSource implements AcquisitionSource {
      * @throws UnrecognisedSourceException when a folder is not a sysdiagnose
      */
     public static SysdiagnoseSource open(Path path, Limits limits) throws VigilException, IOException {
+        return open(path, limits, org.vigil.core.Progress.none());
+    }
+
+    /**
+     * As {@link #open(Path, Limits)}, reporting the indexing of an archive to {@code progress}
+     * (compressed bytes read, against the archive's size).
+     */
+    public static SysdiagnoseSource open(Path path, Limits limits, org.vigil.core.Progress progress)
+            throws VigilException, IOException {
         Path p = path.toAbsolutePath().normalize();
         if (!Files.exists(p)) {
             throw new ArtifactNotFoundException(p + ": no such file or directory");
         }
-        return Files.isDirectory(p) ? openFolder(p, limits) : openArchive(p, limits);
+        if (Files.isDirectory(p)) {
+            return openFolder(p, limits);
+        }
+        try (org.vigil.core.Progress.Step step = progress.start("Indexing " + p.getFileName(), Files.size(p),
+                org.vigil.core.Progress.Unit.BYTES)) {
+            return openArchive(p, limits, step);
+        }
     }
 
     // ------------------------------------------------------------------ folder
@@ -272,7 +287,12 @@ public final class SysdiagnoseSource implements AcquisitionSource {
     }
 
     private static InputStream gzip(Path file) throws IOException {
-        InputStream raw = Files.newInputStream(file);
+        return gzip(file, org.vigil.core.Progress.Step.NONE);
+    }
+
+    private static InputStream gzip(Path file, org.vigil.core.Progress.Step step) throws IOException {
+        InputStream raw = step == org.vigil.core.Progress.Step.NONE ? Files.newInputStream(file)
+                : new org.vigil.io.ProgressInputStream(Files.newInputStream(file), step);
         try {
             return new GZIPInputStream(new BufferedInputStream(raw, 1 << 16), 1 << 16);
         } catch (IOException e) {
@@ -281,7 +301,8 @@ public final class SysdiagnoseSource implements AcquisitionSource {
         }
     }
 
-    private static SysdiagnoseSource openArchive(Path file, Limits limits) throws VigilException, IOException {
+    private static SysdiagnoseSource openArchive(Path file, Limits limits, org.vigil.core.Progress.Step step)
+            throws VigilException, IOException {
         TreeMap<String, Entry> entries = new TreeMap<>();
         TreeSet<String> tops = new TreeSet<>();
         boolean topLevelFile = false;
@@ -289,7 +310,7 @@ public final class SysdiagnoseSource implements AcquisitionSource {
         long ordinal = -1;
         String truncation = null;
         byte[] log = null;
-        try (TarScanner tar = new TarScanner(gzip(file))) {
+        try (TarScanner tar = new TarScanner(gzip(file, step))) {
             TarScanner.Item h;
             while ((h = tar.next()) != null) {
                 ordinal++;

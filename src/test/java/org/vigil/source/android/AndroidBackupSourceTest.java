@@ -134,6 +134,46 @@ class AndroidBackupSourceTest {
     }
 
     @Test
+    void linkTypesAreNeverExtracted() throws Exception {
+        byte[] ok = "data".getBytes(StandardCharsets.UTF_8);
+        byte[] tar = new AbFixtures.Tar()
+                .file(DF + "000000_sms_backup", ok)
+                .entry(DF + "hard_sms_backup", '1', new byte[0], DF + "000000_sms_backup")
+                .entry(DF + "sym_sms_backup", '2', new byte[0], "../../../../etc/passwd")
+                .entry(DF + "fifo_sms_backup", '6', new byte[0], "")
+                .entry(DF + "chr_sms_backup", '3', new byte[0], "")
+                .entry(DF + "contig_sms_backup", '7', ok, "")
+                .bytes();
+        Path ab = write("links.ab", AbFixtures.ab(5, false, tar));
+        try (AndroidBackupSource s = AndroidBackupSource.open(ab, null)) {
+            assertThat(ids(s)).containsExactly(DF + "000000_sms_backup", DF + "contig_sms_backup");
+        }
+    }
+
+    @Test
+    void oversizedExtendedHeaderIsRefused() throws Exception {
+        String rec = " comment=" + "x".repeat(2 * BoundedTar.MAX_META) + "\n";
+        int total = rec.length() + String.valueOf(rec.length()).length();
+        byte[] pax = (total + rec).getBytes(StandardCharsets.UTF_8);
+        byte[] tar = new AbFixtures.Tar().entry("PaxHeader/x", 'x', pax, "")
+                .file(DF + "000000_sms_backup", new byte[1]).bytes();
+        Path ab = write("bigpax.ab", AbFixtures.ab(5, false, tar));
+        assertThatThrownBy(() -> AndroidBackupSource.open(ab, null))
+                .isInstanceOf(CorruptArtifactException.class)
+                .hasMessage(ab + ": the backup data is truncated or corrupt (tar extended header larger than "
+                        + BoundedTar.MAX_META + " bytes)");
+    }
+
+    @Test
+    void truncatedMemberIsCorrupt() throws Exception {
+        byte[] tar = new AbFixtures.Tar().file(DF + "000000_sms_backup", new byte[4000]).bytes();
+        Path ab = write("cutmember.ab", AbFixtures.ab(5, false, Arrays.copyOf(tar, 1024)));
+        assertThatThrownBy(() -> AndroidBackupSource.open(ab, null))
+                .isInstanceOf(CorruptArtifactException.class)
+                .hasMessageStartingWith(ab + ": the backup data is truncated or corrupt (");
+    }
+
+    @Test
     void truncatedZlibIsCorrupt() throws Exception {
         byte[] tar = new AbFixtures.Tar().file(DF + "1_sms_backup", AbFixtures.zjson("[]")).bytes();
         byte[] ab = AbFixtures.ab(5, true, tar);
@@ -151,8 +191,8 @@ class AndroidBackupSourceTest {
         Path ab = write("junk.ab", AbFixtures.ab(5, false, junk));
         assertThatThrownBy(() -> AndroidBackupSource.open(ab, null))
                 .isInstanceOf(CorruptArtifactException.class)
-                .hasMessage(ab + ": the backup data is truncated or corrupt (bad number in tar header (not a tar"
-                        + " stream, or corrupt))");
+                .hasMessage(ab + ": the backup data is truncated or corrupt (bad tar header (not a tar stream, or"
+                        + " corrupt))");
     }
 
     @Test

@@ -43,10 +43,12 @@ class AndroidBackupTest {
 
     private static List<String> members(byte[] tar) throws Exception {
         List<String> names = new ArrayList<>();
-        TarReader r = new TarReader(new ByteArrayInputStream(tar));
-        TarReader.Entry e;
-        while ((e = r.next()) != null) {
-            names.add(e.name() + ":" + e.type() + ":" + e.size());
+        try (BoundedTar r = new BoundedTar(new ByteArrayInputStream(tar))) {
+            org.apache.commons.compress.archivers.tar.TarArchiveEntry e;
+            while ((e = r.next()) != null) {
+                char type = e.getLinkFlag() == 0 ? '0' : (char) e.getLinkFlag();
+                names.add(e.getName() + ":" + type + ":" + e.getSize());
+            }
         }
         return names;
     }

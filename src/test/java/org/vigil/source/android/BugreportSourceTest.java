@@ -193,9 +193,9 @@ class BugreportSourceTest {
 
     @Test
     void boundedStreamStopsAtTheCap() throws Exception {
-        InputStream in = BugreportSource.bounded(new java.io.ByteArrayInputStream(new byte[100]), 64, "big");
+        InputStream in = ZipOrFolder.capped(new java.io.ByteArrayInputStream(new byte[100]), 64, "big");
         assertThatThrownBy(in::readAllBytes).isInstanceOf(IOException.class)
-                .hasMessage("big: entry larger than 64 bytes; not read further");
+                .hasMessage("big: more than 64 bytes; refused (size cap)");
     }
 
     @Test

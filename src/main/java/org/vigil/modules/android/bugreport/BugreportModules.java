@@ -15,8 +15,12 @@ import org.vigil.source.SourceKind;
 public final class BugreportModules {
     private BugreportModules() {}
 
-    /** Source kinds the bug report modules run on. */
-    static final Set<SourceKind> KINDS = Set.of(SourceKind.ANDROID_BUGREPORT, SourceKind.ANDROID_QF);
+    /**
+     * Source kinds the bug report modules run on. Not androidqf itself: in check-androidqf they run
+     * nested, on its {@code bugreport.zip} or, without one, on its {@code dumpsys.txt}
+     * ({@link #dumpsysOnly()}).
+     */
+    static final Set<SourceKind> KINDS = Set.of(SourceKind.ANDROID_BUGREPORT);
 
     /** The 13 bug report modules, in MVT's order. */
     public static List<Module> all() {
@@ -24,6 +28,16 @@ public final class BugreportModules {
                 new DumpsysBatteryDaily(), new DumpsysBatteryHistory(), new DumpsysDBInfo(), new DumpsysGetProp(),
                 new DumpsysPackages(), new DumpsysPlatformCompat(), new DumpsysReceivers(), new DumpsysADBState(),
                 new BugReportTimestamps(), new Tombstones());
+    }
+
+    /**
+     * The bug report modules that read only {@code DUMP OF SERVICE} sections (all but getprop,
+     * which reads {@code SYSTEM PROPERTIES}, and the {@code FS/} timestamps and tombstones), in
+     * MVT's order: what runs on androidqf's {@code dumpsys.txt} when it has no bug report.
+     */
+    public static List<Module> dumpsysOnly() {
+        return all().stream().filter(m -> !Set.of("dumpsys_get_prop", "bugreport_timestamps", "tombstones")
+                .contains(m.descriptor().slug())).toList();
     }
 
     /** MVT's ROOT_PACKAGES (25). */

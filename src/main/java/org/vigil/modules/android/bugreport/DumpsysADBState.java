@@ -3,6 +3,13 @@ package org.vigil.modules.android.bugreport;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -20,9 +27,12 @@ import org.vigil.core.CorruptArtifactException;
 import org.vigil.core.Module;
 import org.vigil.core.ModuleContext;
 import org.vigil.core.ModuleDescriptor;
+import org.vigil.core.ModuleOptions;
 import org.vigil.core.ModuleResult;
 import org.vigil.core.Platform;
 import org.vigil.core.model.Alert;
+import org.vigil.core.model.Level;
+import org.vigil.io.Times;
 import org.vigil.ioc.Indicators;
 
 /**
@@ -39,8 +49,9 @@ import org.vigil.ioc.Indicators;
  * <p><b>Records</b>: one: the {@code debugging_manager} block, its {@code user_keys} as
  * {@code [{user, fingerprint (MD5 of the decoded key, upper-case, colon-separated), key}]} and its
  * {@code keystore} as the same plus {@code last_connected} when the XML gives it.
- * <b>Flags</b>: none yet: MVT's trusted-key checks need the androidqf acquisition's host key,
- * which reaches modules only in check-androidqf (not done in this version). Keys are logged.
+ * <b>Flags</b>: only inside check-androidqf (the run's {@link ModuleOptions#acquisition()}), MVT's
+ * trusted-key checks (see {@link #checkTrustedKeys}): a key that is not the acquisition host's
+ * means another computer was trusted for USB debugging. Elsewhere keys are only logged.
  * <b>Timeline</b>: none.
  */
 public final class DumpsysADBState implements Module {
@@ -80,8 +91,118 @@ public final class DumpsysADBState implements Module {
                 }
             }
         }
+        if (ctx.options().acquisition() != null) {
+            checkTrustedKeys(out, state, ctx.options().acquisition());
+        }
         out.record(state);
         return out.build();
+    }
+
+    /**
+     * MVT's trusted-key checks, made only inside an androidqf check: each unique trusted key
+     * (keystore entries first, for their last connection, then user_keys) that is not valid
+     * base64 (LOW), while the acquisition recorded no valid host key (LOW), that differs from the
+     * acquisition host's key (LOW), or that is the acquisition host's key but was last connected
+     * at least one day before the acquisition started (INFO). The event time is the key's last
+     * connection (UTC), else "".
+     */
+    static void checkTrustedKeys(ModuleResult.Builder out, Map<String, Object> state,
+            ModuleOptions.Acquisition context) {
+        String acquisitionKey = keyMaterial(context.adbHostPublicKey());
+        if (!isValidKey(acquisitionKey)) {
+            acquisitionKey = "";
+        }
+        Instant started = acquisitionTime(context.started());
+        Instant cutoff = started == null ? null : started.minus(Duration.ofDays(1));
+        for (Map<?, ?> trusted : trustedKeys(state)) {
+            String key = keyMaterial(trusted.get("key"));
+            Object fp = trusted.get("fingerprint");
+            Object u = trusted.get("user");
+            String description = (fp == null || fp.toString().isEmpty() ? "<unknown key>" : fp) + " ("
+                    + (u == null || u.toString().isEmpty() ? "unknown user" : u) + ")";
+            Instant lastConnected = lastConnected(trusted.get("last_connected"));
+            String eventTime = lastConnected == null ? "" : Times.format(lastConnected);
+            if (!isValidKey(key)) {
+                out.alert(Level.LOW, "Found an invalid trusted ADB host key: " + description, eventTime, trusted);
+            } else if (acquisitionKey.isEmpty()) {
+                out.alert(Level.LOW, "Found a trusted ADB host key, but the AndroidQF acquisition does not include"
+                        + " its host key: " + description, eventTime, trusted);
+            } else if (!key.equals(acquisitionKey)) {
+                out.alert(Level.LOW, "Found a trusted ADB host key different from the AndroidQF acquisition host: "
+                        + description, eventTime, trusted);
+            } else if (cutoff != null && lastConnected != null && !lastConnected.isAfter(cutoff)) {
+                out.alert(Level.INFORMATIONAL, "Found a trusted ADB host key last connected at least one day before the"
+                        + " AndroidQF acquisition: " + description, eventTime, trusted);
+            }
+        }
+    }
+
+    /** Unique trusted keys by key material, keystore entries (with last_connected) first. */
+    private static List<Map<?, ?>> trustedKeys(Map<String, Object> state) {
+        List<Map<?, ?>> out = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String field : List.of("keystore", "user_keys")) {
+            if (state.get(field) instanceof List<?> list) {
+                for (Object o : list) {
+                    if (o instanceof Map<?, ?> m) {
+                        String key = keyMaterial(m.get("key"));
+                        if (seen.add(key.isEmpty() ? "\u0000" + m : key)) {
+                            out.add(m);
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The base64 part of "KEY user@host" (stripped), or "". */
+    static String keyMaterial(Object publicKey) {
+        if (!(publicKey instanceof String s)) {
+            return "";
+        }
+        String t = s.strip();
+        int sp = t.indexOf(' ');
+        return sp < 0 ? t : t.substring(0, sp);
+    }
+
+    /** Non-empty, strictly valid base64 (alphabet and padding) that decodes to at least one byte. */
+    static boolean isValidKey(String key) {
+        if (key == null || key.isEmpty() || key.length() % 4 != 0) {
+            return false;
+        }
+        try {
+            return Base64.getDecoder().decode(key).length > 0;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** acquisition.json's {@code started} (ISO 8601; no offset means UTC), or null. */
+    static Instant acquisitionTime(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(value.strip().replace("Z", "+00:00")).toInstant();
+        } catch (DateTimeParseException e) {
+            try {
+                return LocalDateTime.parse(value.strip()).toInstant(ZoneOffset.UTC);
+            } catch (DateTimeParseException e2) {
+                return null;
+            }
+        }
+    }
+
+    private static Instant lastConnected(Object value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Instant.ofEpochMilli(Long.parseLong(value.toString().strip()));
+        } catch (NumberFormatException | DateTimeException e) {
+            return null;
+        }
     }
 
     @Override

@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,9 +34,11 @@ import org.vigil.source.ArtifactRef;
  * Native crash reports ({@code tombstones}, MVT's {@code Tombstones}).
  *
  * <p><b>Artifact</b>: {@code *}{@code /tombstone_*} files of the bug report (in
- * {@code FS/data/tombstones/}), sorted by path. This version reads text tombstones; protobuf
- * ({@code .pb}) ones are not read yet: a {@code .pb} whose text twin ({@code tombstone_NN}) is
- * present is the same crash (MVT counted it twice), and a lone {@code .pb} is reported in the log.
+ * {@code FS/data/tombstones/}), text or protobuf ({@code .pb}, decoded by {@link TombstoneProto}),
+ * each at most {@value #MAX_TEXT_BYTES} bytes. A {@code tombstone_NN.pb} next to its text twin
+ * {@code tombstone_NN} is the same crash: it is read only when the text one is unreadable, so a
+ * crash is never counted twice (MVT counts both). A file that cannot be read is logged and
+ * counted, the others are still read; when none can be read the module is unreadable.
  *
  * <p><b>Records</b>: {@code {file_name, file_timestamp, build_fingerprint, revision, arch,
  * timestamp, process_uptime, command_line, pid, tid, process_name, binary_path, selinux_label,
@@ -77,33 +78,30 @@ public final class Tombstones implements Module {
         if (files.isEmpty()) {
             throw new ArtifactNotFoundException("Unable to find any tombstone files in " + ctx.source().root());
         }
-        files.sort(Comparator.comparing(ArtifactRef::relativePath));
-        Set<String> names = new HashSet<>();
-        files.forEach(f -> names.add(f.relativePath()));
-        ModuleResult.Builder out = ctx.newResult(DESCRIPTOR);
+        // one crash per name without ".pb": Android writes tombstone_NN and tombstone_NN.pb for the same
+        // crash; the text one is read, the protobuf twin only when the text one is unreadable
+        Map<String, List<ArtifactRef>> crashes = new java.util.TreeMap<>();
         for (ArtifactRef f : files) {
             String path = f.relativePath();
-            String fileName = path.substring(path.lastIndexOf('/') + 1);
-            if (path.endsWith(".pb")) {
-                if (names.contains(path.substring(0, path.length() - 3))) {
-                    LOG.debug("{}: same crash as its text tombstone; not counted twice", path);
-                } else {
-                    LOG.warn("{}: protobuf tombstones are not read by this version", path);
+            String key = path.endsWith(".pb") ? path.substring(0, path.length() - 3) : path;
+            crashes.computeIfAbsent(key, k -> new ArrayList<>()).add(f);
+        }
+        ModuleResult.Builder out = ctx.newResult(DESCRIPTOR);
+        List<String> failures = new ArrayList<>();
+        for (List<ArtifactRef> variants : crashes.values()) {
+            variants.sort(Comparator.comparing((ArtifactRef f) -> f.relativePath().endsWith(".pb"))
+                    .thenComparing(ArtifactRef::relativePath));
+            Map<String, Object> t = null;
+            for (ArtifactRef f : variants) {
+                try {
+                    t = read(ctx, f);
+                    break;
+                } catch (CorruptArtifactException e) {
+                    LOG.error("Error parsing tombstone file {}: {}", f.displayName(), e.getMessage());
+                    failures.add(e.getMessage());
                 }
-                continue;
             }
-            Long modified = f.meta().modified();
-            String fileTimestamp = modified == null ? "" : Times.fromUnixSeconds(modified);
-            String text;
-            try (InputStream in = ctx.source().open(f)) {
-                byte[] bytes = in.readNBytes((int) Math.min(MAX_TEXT_BYTES, Integer.MAX_VALUE - 8));
-                text = new String(bytes, StandardCharsets.UTF_8);
-            }
-            Map<String, Object> t;
-            try {
-                t = parseText(fileName, fileTimestamp, text);
-            } catch (CorruptArtifactException e) {
-                LOG.error("Error parsing tombstone file {}: {}", path, e.getMessage());
+            if (t == null) {
                 continue;
             }
             out.timeline((String) t.get("timestamp"), "Tombstone", timelineData(t));
@@ -113,7 +111,34 @@ public final class Tombstones implements Module {
             out.record(t);
         }
         LOG.info("Extracted a total of {} tombstone files", out.recordCount());
+        if (!failures.isEmpty()) {
+            LOG.warn("{} tombstone file(s) could not be read", failures.size());
+            if (out.recordCount() == 0) {
+                throw new CorruptArtifactException("none of the " + files.size() + " tombstone files could be read ("
+                        + failures.get(0) + ")");
+            }
+        }
         return out.build();
+    }
+
+    /** One tombstone file, text or protobuf, as MVT's record. */
+    private static Map<String, Object> read(ModuleContext ctx, ArtifactRef f) throws IOException,
+            CorruptArtifactException {
+        String path = f.relativePath();
+        String fileName = path.substring(path.lastIndexOf('/') + 1);
+        Long modified = f.meta() == null ? null : f.meta().modified();
+        String fileTimestamp = modified == null ? "" : Times.fromUnixSeconds(modified);
+        byte[] bytes;
+        try (InputStream in = ctx.source().open(f)) {
+            bytes = in.readNBytes((int) MAX_TEXT_BYTES + 1);
+        }
+        if (bytes.length > MAX_TEXT_BYTES) {
+            throw new CorruptArtifactException(fileName + ": larger than " + MAX_TEXT_BYTES + " bytes; not read");
+        }
+        if (path.endsWith(".pb")) {
+            return TombstoneProto.parse(fileName, fileTimestamp, bytes);
+        }
+        return parseText(fileName, fileTimestamp, new String(bytes, StandardCharsets.UTF_8));
     }
 
     @SuppressWarnings("unchecked")

@@ -147,6 +147,18 @@ public final class ConfigurationProfiles implements Module {
     static Profile read(ModuleContext ctx, ArtifactRef ref) throws Exception {
         String name = ref.displayName();
         Map<String, Object> raw = PlistReader.readDict(ctx.source().localFile(ref), name);
+        return new Profile(ref.id(), ref.relativePath(), ref.domain(), jsonPlist(raw, name),
+                PlistJson.isoDate(raw.get("InstallDate")));
+    }
+
+    /**
+     * A profile plist as MVT writes it: a JSON-ready copy with MVT's binary values in base64 (also
+     * used by the sysdiagnose profile module).
+     *
+     * @param raw the plist as {@link PlistReader} read it
+     * @param name the file, for error messages
+     */
+    public static Map<String, Object> jsonPlist(Map<String, Object> raw, String name) throws CorruptArtifactException {
         Map<String, Object> plist = PlistJson.copier(name).copyDict(raw);
         PlistJson.base64Each(plist, "SignerCerts");
         Map<String, Object> stub = PlistJson.dict(plist.get("OTAProfileStub"));
@@ -163,12 +175,14 @@ public final class ConfigurationProfiles implements Module {
                 PlistJson.base64(content, "IdentityPersistentRef");
             }
         }
-        return new Profile(ref.id(), ref.relativePath(), ref.domain(), Collections.unmodifiableMap(plist),
-                PlistJson.isoDate(raw.get("InstallDate")));
+        return Collections.unmodifiableMap(plist);
     }
 
-    /** MVT's checks of one profile: the profile indicator, then (heuristic) the notification payload. */
-    private static void check(Object event, Map<String, ?> plist, Indicators indicators, ModuleResult.Builder out,
+    /**
+     * MVT's checks of one profile: the profile indicator, then (heuristic) the notification payload
+     * (also used by the sysdiagnose profile module).
+     */
+    public static void check(Object event, Map<String, ?> plist, Indicators indicators, ModuleResult.Builder out,
             boolean heuristics) {
         Object uuid = plist.get("PayloadUUID");
         if (!(uuid instanceof String u) || u.isEmpty()) {

@@ -114,8 +114,8 @@ public final class ProfileEvents implements Module {
         return out.build();
     }
 
-    /** The events of one MCProfileEvents.plist. */
-    static List<Map<String, Object>> parse(Map<String, Object> plist, String name)
+    /** The events of one MCProfileEvents.plist (also used by the sysdiagnose profile module). */
+    public static List<Map<String, Object>> parse(Map<String, Object> plist, String name)
             throws UnsupportedSchemaException, CorruptArtifactException {
         if (!(plist.get(KEY) instanceof List<?> list)) {
             throw new UnsupportedSchemaException(name + (plist.containsKey(KEY) ? ": " + KEY + " is not a list"
@@ -153,8 +153,8 @@ public final class ProfileEvents implements Module {
         return events;
     }
 
-    /** The indicator checks of one event: its process, else its profile id. */
-    private static void check(Object event, Function<String, Object> field, Indicators indicators,
+    /** The indicator checks of one event: its process, else its profile id (also used for sysdiagnoses). */
+    public static void check(Object event, Function<String, Object> field, Indicators indicators,
             ModuleResult.Builder out) {
         if (field.apply("process") instanceof String process) {
             Optional<IndicatorMatch> m = indicators.checkProcess(process);

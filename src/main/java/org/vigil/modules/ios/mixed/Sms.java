@@ -7,7 +7,6 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +24,7 @@ import org.vigil.core.UnsupportedSchemaException;
 import org.vigil.core.model.Alert;
 import org.vigil.core.model.Level;
 import org.vigil.core.model.UrlRecord;
+import org.vigil.io.RowMap;
 import org.vigil.io.SqliteReader;
 import org.vigil.io.Times;
 import org.vigil.ioc.IndicatorMatch;
@@ -96,6 +96,9 @@ public final class Sms implements Module {
         boolean checkIocs = ctx.hasIndicators();
         try (SqliteReader db = SqliteReader.open(ctx.source().localFile(ref), name)) {
             String sql = query(db, name);
+            if (ctx.progress().isShown()) {
+                ctx.progress().total(db.rowCount("message")); // one record per message row
+            }
             try (PreparedStatement ps = db.connection().prepareStatement(sql);
                     ResultSet rs = ps.executeQuery()) {
                 ResultSetMetaData md = rs.getMetaData();
@@ -104,8 +107,13 @@ public final class Sms implements Module {
                 for (int i = 0; i < n; i++) {
                     names[i] = md.getColumnLabel(i + 1);
                 }
+                RowMap.Columns columns = RowMap.Columns.of(names, DERIVED);
+                int[] positions = new int[n];
+                for (int i = 0; i < n; i++) {
+                    positions[i] = columns.indexOf(names[i]);
+                }
                 while (rs.next()) {
-                    Map<String, Object> message = readRow(rs, names);
+                    Map<String, Object> message = readRow(rs, columns, positions);
                     add(out, message, checkIocs ? ctx.indicators() : null, iocAlerts);
                 }
             } catch (java.sql.SQLException e) {
@@ -137,14 +145,23 @@ public final class Sms implements Module {
         return "SELECT message.*, NULL AS phone_number FROM message ORDER BY message.ROWID";
     }
 
-    private static Map<String, Object> readRow(ResultSet rs, String[] names) throws SQLException {
-        Map<String, Object> message = new LinkedHashMap<>();
-        for (int i = 0; i < names.length; i++) {
+    /** Keys added to every message after its columns, in MVT's order. */
+    private static final String[] DERIVED = {"isodate", "isodate_read", "direction", "text", "links"};
+
+    /**
+     * One message with every column (a {@link RowMap}: the same keys in the same order as the
+     * dict MVT builds, without a hash map per row). A column repeated in the query keeps its
+     * first position and its last value, as in a map.
+     */
+    private static Map<String, Object> readRow(ResultSet rs, RowMap.Columns columns, int[] positions)
+            throws SQLException {
+        RowMap message = new RowMap(columns);
+        for (int i = 0; i < positions.length; i++) {
             Object value = rs.getObject(i + 1);
             if (value instanceof byte[] bytes) {
                 value = Base64.getEncoder().encodeToString(bytes);
             }
-            message.put(names[i], value);
+            message.setAt(positions[i], value);
         }
         message.put("isodate", mac(message.get("date")));
         message.put("isodate_read", mac(message.get("date_read")));
@@ -228,8 +245,8 @@ public final class Sms implements Module {
     /** Every {@code http(s)://} link in the text, in order. */
     static List<String> links(String text) {
         List<String> found = new ArrayList<>();
-        if (text == null) {
-            return found;
+        if (text == null || text.indexOf("://") < 0) {
+            return found; // every link has "://": most messages have none, skip the regex scan
         }
         Matcher m = LINK.matcher(text);
         while (m.find()) {

@@ -63,7 +63,8 @@ import org.vigil.source.SourceKind;
  * {@code /private/var/db/}, {@code /private/var/tmp/} or a {@code roleaccountd.staging} folder,
  * where Pegasus and QuaDream implants were found and no Apple daemon lives (HIGH, once per path);
  * a reboot delayed by {@value #DELAYED_REBOOT_BLOCKS} or more "clients are still here" blocks
- * (MEDIUM, once per reboot).
+ * (MEDIUM, once per reboot). Apple executables listed in {@link SystemPathAllowlist} raise no folder
+ * alert (the shipped list is empty: no Apple daemon is known to run from there).
  *
  * <p><b>Timeline</b>: {@code shutdown} per record ("Client c with PID p was running when the
  * device was shut down", as MVT) and {@code reboot} per SIGTERM with its statistics (clients still
@@ -132,6 +133,18 @@ public final class ShutdownLog implements Module {
     /** What a log holds. */
     record Parsed(List<Client> clients, List<Reboot> reboots) {}
 
+    private final SystemPathAllowlist allowlist;
+
+    /** With the built-in allowlist of Apple executables in those folders. */
+    public ShutdownLog() {
+        this(SystemPathAllowlist.builtIn());
+    }
+
+    /** With a given allowlist (tests). */
+    ShutdownLog(SystemPathAllowlist allowlist) {
+        this.allowlist = allowlist;
+    }
+
     @Override
     public ModuleDescriptor descriptor() {
         return DESCRIPTOR;
@@ -165,7 +178,7 @@ public final class ShutdownLog implements Module {
                 iocAlert(indicators, c.client()).ifPresent(a -> out.alert(Level.CRITICAL, a.message(), a.match(),
                         c.isodate(), c));
             }
-            if (stickyFolder(c.client()).isPresent()) {
+            if (stickyFolder(c.client()).isPresent() && !allowlist.allows(c.client())) {
                 sticky.putIfAbsent(c.client(), c);
                 stickyCount.merge(c.client(), 1, Integer::sum);
             }

@@ -53,7 +53,8 @@ import org.vigil.source.SourceKind;
  * process running from {@code /private/var/tmp/}, {@code /tmp/} ({@code /private/tmp/}),
  * {@code /private/var/db/}, or from {@code /private/var/mobile/} outside an {@code .app} bundle,
  * where no Apple daemon or App Store app lives ({@code /var/...} is read as {@code /private/var/...})
- * (MEDIUM, once per path).
+ * (MEDIUM, once per path); Apple executables listed in {@link SystemPathAllowlist} excepted (the
+ * shipped list is empty).
  *
  * <p><b>Timeline</b>: none: {@code ps}'s {@code STARTED} column is not a full date.
  */
@@ -93,6 +94,18 @@ public final class SysdiagnoseProcesses implements Module {
     public record Process(String file, String user, String pid, String ppid, String process, String path,
             String command, String started) {}
 
+    private final SystemPathAllowlist allowlist;
+
+    /** With the built-in allowlist of Apple executables in those folders. */
+    public SysdiagnoseProcesses() {
+        this(SystemPathAllowlist.builtIn());
+    }
+
+    /** With a given allowlist (tests). */
+    SysdiagnoseProcesses(SystemPathAllowlist allowlist) {
+        this.allowlist = allowlist;
+    }
+
     @Override
     public ModuleDescriptor descriptor() {
         return DESCRIPTOR;
@@ -127,7 +140,7 @@ public final class SysdiagnoseProcesses implements Module {
                 if (indicators != null && iocSeen.add(p.path() + "\0" + p.process())) {
                     iocMatch(indicators, p.path(), p.process()).ifPresent(m -> out.alert(Level.CRITICAL, m, "", p));
                 }
-                Optional<String> why = unusual(p.path());
+                Optional<String> why = allowlist.allows(p.path()) ? Optional.empty() : unusual(p.path());
                 if (why.isPresent() && unusualSeen.add(p.path())) {
                     out.alert(Level.MEDIUM, "Process " + p.process() + " (PID " + p.pid() + ") is running from "
                             + p.path() + ", " + why.get() + ": Apple daemons and App Store apps do not run from"

@@ -20,6 +20,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vigil.core.CorruptArtifactException;
+import org.vigil.core.Progress;
 import org.vigil.core.VigilException;
 import org.vigil.core.WrongPasswordException;
 import org.vigil.io.KeyedArchive;
@@ -68,6 +69,12 @@ public final class EncryptedBackup {
      */
     public static EncryptedBackup unlock(Path root, BackupCredentials credentials) throws VigilException,
             IOException {
+        return unlock(root, credentials, Progress.none());
+    }
+
+    /** As {@link #unlock(Path, BackupCredentials)}, reporting the key derivation to {@code progress}. */
+    public static EncryptedBackup unlock(Path root, BackupCredentials credentials, Progress progress)
+            throws VigilException, IOException {
         Path plist = root.resolve("Manifest.plist");
         if (!Files.isRegularFile(plist)) {
             throw new CorruptArtifactException(plist + ": missing; an encrypted backup keeps its keybag there");
@@ -80,7 +87,7 @@ public final class EncryptedBackup {
         byte[] key;
         if (credentials.isPassword()) {
             long t = System.nanoTime();
-            key = keybag.deriveKey(credentials.passwordBytes().orElseThrow());
+            key = keybag.deriveKey(credentials.passwordBytes().orElseThrow(), progress);
             LOG.info("Derived the backup key in {} ms ({} PBKDF2 stage{})", (System.nanoTime() - t) / 1_000_000,
                     keybag.twoStageDerivation() ? 2 : 1, keybag.twoStageDerivation() ? "s" : "");
         } else {

@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vigil.core.CorruptArtifactException;
+import org.vigil.core.Progress;
 import org.vigil.core.WrongPasswordException;
 
 /**
@@ -171,14 +172,27 @@ public final class Keybag {
 
     /** The passcode key derived from the password (UTF-8 bytes); slow with real iteration counts. */
     public byte[] deriveKey(byte[] password) {
-        byte[] first = password;
-        if (twoStageDerivation()) {
-            long t = System.nanoTime();
-            first = Pbkdf2.sha256(password, attributes.get("DPSL"), attribute("DPIC"), 32);
-            LOG.debug("keybag: PBKDF2-SHA256 stage ({} iterations) in {} ms", attribute("DPIC"),
-                    (System.nanoTime() - t) / 1_000_000);
+        return deriveKey(password, Progress.none());
+    }
+
+    /**
+     * The passcode key derived from the password, reported to {@code progress} as one step
+     * counting the HMAC rounds of both PBKDF2 stages (on iOS 10.2+, 10,000,000 SHA-256 rounds, then
+     * 10,000 SHA-1 iterations for each of the two 20-byte blocks of the 32-byte key).
+     */
+    public byte[] deriveKey(byte[] password, Progress progress) {
+        long total = Pbkdf2.sha1Rounds(Math.max(0, attribute("ITER")), 32)
+                + (twoStageDerivation() ? Pbkdf2.sha256Rounds(Math.max(0, attribute("DPIC")), 32) : 0);
+        try (Progress.Step step = progress.start("Deriving the backup key", total, Progress.Unit.ITERATIONS)) {
+            byte[] first = password;
+            if (twoStageDerivation()) {
+                long t = System.nanoTime();
+                first = Pbkdf2.sha256(password, attributes.get("DPSL"), attribute("DPIC"), 32, step);
+                LOG.debug("keybag: PBKDF2-SHA256 stage ({} iterations) in {} ms", attribute("DPIC"),
+                        (System.nanoTime() - t) / 1_000_000);
+            }
+            return Pbkdf2.sha1(first, attributes.get("SALT"), attribute("ITER"), 32, step);
         }
-        return Pbkdf2.sha1(first, attributes.get("SALT"), attribute("ITER"), 32);
     }
 
     /**

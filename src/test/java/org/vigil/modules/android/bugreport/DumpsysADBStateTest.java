@@ -74,4 +74,79 @@ class DumpsysADBStateTest {
         assertThat(DumpsysADBState.parse(DumpsysSections.lines("nothing\n"))).isNull();
         assertThat(DumpsysADBState.fingerprint("not base64!")).isEqualTo("");
     }
+
+    // --- trusted-key checks (MVT's TestDumpsysADBStateAlerts) ---------------------------------------
+
+    private static Map<String, Object> key(String key, String user, String lastConnected) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("user", user);
+        m.put("fingerprint", user + "-fingerprint");
+        m.put("key", key);
+        if (lastConnected != null) {
+            m.put("last_connected", lastConnected);
+        }
+        return m;
+    }
+
+    private static List<org.vigil.core.model.Alert> check(Map<String, Object> state,
+            org.vigil.core.ModuleOptions.Acquisition context) {
+        ModuleResult.Builder out = ModuleResult.builder(new DumpsysADBState().descriptor());
+        DumpsysADBState.checkTrustedKeys(out, state, context);
+        return out.build().alerts();
+    }
+
+    @Test
+    void trustedKeysAgainstTheAcquisitionHost() {
+        Map<String, Object> state = new java.util.LinkedHashMap<>();
+        state.put("user_keys", List.of(key("QUJDRA==", "acquisition@host", null), key("RUZHSA==", "other@host", null),
+                key("not-base64", "invalid@host", null)));
+        state.put("keystore", List.of(key("QUJDRA==", "acquisition@host", "1750266000000")));
+        var alerts = check(state, new org.vigil.core.ModuleOptions.Acquisition("2025-06-20T18:00:00Z",
+                "QUJDRA== acquisition@host"));
+        assertThat(alerts).extracting(a -> a.level()).containsExactly(org.vigil.core.model.Level.INFORMATIONAL,
+                org.vigil.core.model.Level.LOW, org.vigil.core.model.Level.LOW);
+        assertThat(alerts.get(0).message()).isEqualTo("Found a trusted ADB host key last connected at least one day"
+                + " before the AndroidQF acquisition: acquisition@host-fingerprint (acquisition@host)");
+        assertThat(alerts.get(0).eventTime()).isEqualTo("2025-06-18 17:00:00.000000");
+        assertThat(alerts.get(1).message()).isEqualTo("Found a trusted ADB host key different from the AndroidQF"
+                + " acquisition host: other@host-fingerprint (other@host)");
+        assertThat(alerts.get(1).eventTime()).isEmpty();
+        assertThat(alerts.get(2).message()).isEqualTo("Found an invalid trusted ADB host key:"
+                + " invalid@host-fingerprint (invalid@host)");
+    }
+
+    @Test
+    void acquisitionWithoutHostKeyFlagsEveryValidKey() {
+        Map<String, Object> state = Map.of("user_keys", List.of(key("QUJDRA==", "host@example", null)));
+        var alerts = check(state, new org.vigil.core.ModuleOptions.Acquisition(null, null));
+        assertThat(alerts).hasSize(1);
+        assertThat(alerts.get(0).level()).isEqualTo(org.vigil.core.model.Level.LOW);
+        assertThat(alerts.get(0).message()).contains("does not include its host key");
+        // an invalid acquisition key counts as none
+        assertThat(check(state, new org.vigil.core.ModuleOptions.Acquisition(null, "%%% host"))).hasSize(1);
+    }
+
+    @Test
+    void recentConnectionOfTheAcquisitionHostIsQuiet() {
+        Map<String, Object> state = Map.of("keystore", List.of(key("QUJDRA==", "acquisition@host", "1750438800000")));
+        assertThat(check(state, new org.vigil.core.ModuleOptions.Acquisition("2025-06-20T18:00:00Z",
+                "QUJDRA== acquisition@host\n"))).isEmpty();
+        // no start time: no age check
+        Map<String, Object> old = Map.of("keystore", List.of(key("QUJDRA==", "acquisition@host", "1")));
+        assertThat(check(old, new org.vigil.core.ModuleOptions.Acquisition(null, "QUJDRA=="))).isEmpty();
+    }
+
+    @Test
+    void noChecksOutsideAnAndroidqfRun() throws Exception {
+        byte[] bytes = Files.readAllBytes(androidData("dumpsys_adb.txt"));
+        var src = Fixtures.dumpstate(tmp, new String(bytes, StandardCharsets.UTF_8));
+        assertThat(run(new DumpsysADBState(), src).alerts()).isEmpty();
+        ModuleResult inQf = new DumpsysADBState().run(new org.vigil.core.ModuleContext(src,
+                org.vigil.ioc.Indicators.empty(), org.vigil.core.ModuleOptions.defaults().withAcquisition(
+                        new org.vigil.core.ModuleOptions.Acquisition("2025-06-20T18:00:00Z", "QUJDRA== me")),
+                Map.of(), null));
+        assertThat(inQf.alerts()).hasSize(1);
+        assertThat(inQf.alerts().get(0).message()).startsWith("Found a trusted ADB host key different from the"
+                + " AndroidQF acquisition host: " + LINUX_FP + " (user@linux)");
+    }
 }

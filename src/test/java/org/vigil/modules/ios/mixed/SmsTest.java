@@ -183,6 +183,23 @@ class SmsTest {
         assertThat(r.timeline()).hasSize(20_000);
     }
 
+    @Test
+    void progressCountsTheMessageRowsAndEachRecord() throws Exception {
+        Path db = db();
+        for (int i = 0; i < 5; i++) {
+            message(db, "G" + i, "hello " + i, 1, 726100000L + i, null, 0);
+        }
+        org.vigil.testing.RecordingProgress progress = new org.vigil.testing.RecordingProgress();
+        try (FakeSource source = backup(db);
+                org.vigil.core.Progress.Step step = progress.start("sms", 0, org.vigil.core.Progress.Unit.RECORDS)) {
+            ModuleResult r = module.run(new org.vigil.core.ModuleContext(source, Indicators.empty(), null,
+                    Map.of(), java.time.Clock.systemUTC(), null, true, step));
+            assertThat(records(r)).hasSize(5);
+        }
+        assertThat(progress.steps().get(0).total()).isEqualTo(5);
+        assertThat(progress.steps().get(0).done()).isEqualTo(5);
+    }
+
     // --- Apple threat notification ------------------------------------------------------------------
 
     @Test

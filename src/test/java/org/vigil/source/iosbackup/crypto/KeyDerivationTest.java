@@ -155,4 +155,39 @@ class KeyDerivationTest {
         assertThatThrownBy(() -> Keybag.parse(noSalt.toByteArray(), "kb"))
                 .isInstanceOf(CorruptArtifactException.class).hasMessage("kb: keybag has no SALT");
     }
+
+    @Test
+    void keyDerivationReportsEveryIterationOfBothStagesAsOneStep() throws Exception {
+        Keybag bag = Keybag.parse(keybag(true, new byte[32], new byte[32]), "test");
+        org.vigil.testing.RecordingProgress progress = new org.vigil.testing.RecordingProgress();
+        assertThat(HEX.formatHex(bag.deriveKey("correct horse é".getBytes(StandardCharsets.UTF_8), progress)))
+                .isEqualTo("855df3c9dd60782cf963972d965c26c3143ff2250b3ce088669b80ad3ff9e852");
+        assertThat(progress.steps()).hasSize(1);
+        org.vigil.testing.RecordingProgress.Recorded step = progress.steps().get(0);
+        assertThat(step.label).isEqualTo("Deriving the backup key");
+        assertThat(step.unit).isEqualTo(org.vigil.core.Progress.Unit.ITERATIONS);
+        // 1000 SHA-256 iterations (one 32-byte block), then 100 SHA-1 iterations for each of two 20-byte blocks
+        assertThat(step.total()).isEqualTo(1000 + 2 * 100);
+        assertThat(step.done()).isEqualTo(1200);
+        assertThat(step.closed()).isTrue();
+    }
+
+    @Test
+    void pbkdf2ReportsItsRoundsInBatchesAndExactlyInTotal() {
+        long[][] cases = {{1, 20}, {65_536, 20}, {65_537, 20}, {3, 40}};
+        for (long[] c : cases) {
+            long iterations = c[0];
+            int length = (int) c[1];
+            org.vigil.testing.RecordingProgress progress = new org.vigil.testing.RecordingProgress();
+            try (org.vigil.core.Progress.Step step = progress.start("k", Pbkdf2.sha1Rounds(iterations, length),
+                    org.vigil.core.Progress.Unit.ITERATIONS)) {
+                byte[] withProgress = Pbkdf2.sha1(ascii("pw"), ascii("salt"), iterations, length, step);
+                assertThat(withProgress).isEqualTo(Pbkdf2.sha1(ascii("pw"), ascii("salt"), iterations, length));
+            }
+            org.vigil.testing.RecordingProgress.Recorded step = progress.steps().get(0);
+            assertThat(step.done()).as("%d iterations", iterations).isEqualTo(step.total())
+                    .isEqualTo(iterations * ((length + 19) / 20));
+            assertThat(step.advances()).isLessThanOrEqualTo(iterations / 65_536 + 2);
+        }
+    }
 }

@@ -1,0 +1,257 @@
+package org.vigil.report;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import org.vigil.io.PyFormat;
+import org.vigil.io.RowMap;
+import org.vigil.io.Times;
+
+/**
+ * Writes map-shaped records (a table row with every column: {@code sms.json} holds millions of
+ * them) straight into bytes, in exactly the layout {@link MvtJson}'s Jackson writer produces:
+ * four-space indent, {@code ": "}, non-ASCII as lower-case {@code \\uXXXX}, Python floats, bytes
+ * and instants rendered as {@link MvtJson} does. Jackson spends most of its time in the pretty
+ * printer and in per-value serializer lookups; here a field name with its indentation is encoded
+ * once and copied for every row.
+ *
+ * <p>Only plain values are handled: strings, integral numbers, floats, booleans, null, byte
+ * arrays, instants, and maps (string keys) and collections of those. {@link #append} returns
+ * false for anything else and the caller falls back to Jackson. Not thread-safe: one instance per
+ * serialising thread.
+ */
+final class MapRecordWriter {
+    /** Nesting bound: deeper values go through Jackson. */
+    private static final int MAX_DEPTH = 32;
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NULL = {'n', 'u', 'l', 'l'};
+    private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
+    private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
+
+    /** Encoded {@code "\n" + indent + "\"key\": "} per (depth, key); bounded. */
+    private final Map<String, byte[]>[] names;
+    private byte[] buf = new byte[1 << 16];
+    private int len;
+
+    @SuppressWarnings("unchecked")
+    MapRecordWriter() {
+        names = new Map[MAX_DEPTH + 2];
+    }
+
+    /** Bytes written since the last {@link #reset()}. */
+    byte[] toByteArray() {
+        return Arrays.copyOf(buf, len);
+    }
+
+    int length() {
+        return len;
+    }
+
+    void reset() {
+        len = 0;
+    }
+
+    void truncate(int length) {
+        len = length;
+    }
+
+    /**
+     * Appends {@code value} as a JSON value whose container sits at {@code depth} (a record in the
+     * top-level array: depth 1). Returns false, leaving the buffer in an undefined state past its
+     * previous length, when the value holds something this writer does not render.
+     */
+    boolean append(Object value, int depth) {
+        if (depth > MAX_DEPTH) {
+            return false;
+        }
+        if (value == null) {
+            raw(NULL);
+        } else if (value instanceof String s) {
+            string(s);
+        } else if (value instanceof Long || value instanceof Integer || value instanceof Short
+                || value instanceof Byte) {
+            ascii(value.toString());
+        } else if (value instanceof Double d) {
+            ascii(PyFormat.floatRepr(d));
+        } else if (value instanceof Float f) {
+            ascii(PyFormat.floatRepr(Double.parseDouble(f.toString())));
+        } else if (value instanceof Boolean b) {
+            raw(b ? TRUE : FALSE);
+        } else if (value instanceof byte[] bytes) {
+            string(PyFormat.bytes(bytes));
+        } else if (value instanceof Instant t) {
+            string(Times.format(t));
+        } else if (value instanceof Map<?, ?> map) {
+            return object(map, depth);
+        } else if (value instanceof Collection<?> list) {
+            return array(list, depth);
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+    private boolean object(Map<?, ?> map, int depth) {
+        if (map.isEmpty()) {
+            byte1('{');
+            byte1('}');
+            return true;
+        }
+        byte1('{');
+        if (map instanceof RowMap row) {
+            // a table row: keys and values by position, no entry objects
+            RowMap.Columns columns = row.columns();
+            for (int i = 0; i < columns.size(); i++) {
+                if (i > 0) {
+                    byte1(',');
+                }
+                raw(fieldName(columns.name(i), depth + 1));
+                if (!append(row.valueAt(i), depth + 1)) {
+                    return false;
+                }
+            }
+            newline(depth);
+            byte1('}');
+            return true;
+        }
+        boolean first = true;
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            if (!(e.getKey() instanceof String key)) {
+                return false;
+            }
+            if (!first) {
+                byte1(',');
+            }
+            first = false;
+            raw(fieldName(key, depth + 1));
+            if (!append(e.getValue(), depth + 1)) {
+                return false;
+            }
+        }
+        newline(depth);
+        byte1('}');
+        return true;
+    }
+
+    private boolean array(Collection<?> list, int depth) {
+        if (list.isEmpty()) {
+            byte1('[');
+            byte1(']');
+            return true;
+        }
+        byte1('[');
+        boolean first = true;
+        for (Object item : list) {
+            if (!first) {
+                byte1(',');
+            }
+            first = false;
+            newline(depth + 1);
+            if (!append(item, depth + 1)) {
+                return false;
+            }
+        }
+        newline(depth);
+        byte1(']');
+        return true;
+    }
+
+    /** A newline and the indentation of {@code depth}. */
+    void newline(int depth) {
+        ensure(1 + 4 * depth);
+        buf[len++] = '\n';
+        Arrays.fill(buf, len, len + 4 * depth, (byte) ' ');
+        len += 4 * depth;
+    }
+
+    void byte1(int b) {
+        ensure(1);
+        buf[len++] = (byte) b;
+    }
+
+    private byte[] fieldName(String key, int depth) {
+        Map<String, byte[]> cache = names[depth];
+        if (cache == null) {
+            cache = new HashMap<>();
+            names[depth] = cache;
+        }
+        byte[] b = cache.get(key);
+        if (b == null) {
+            int mark = len;
+            newline(depth);
+            string(key);
+            byte1(':');
+            byte1(' ');
+            b = Arrays.copyOfRange(buf, mark, len);
+            len = mark;
+            if (cache.size() < 4096) {
+                cache.put(key, b);
+            }
+        }
+        return b;
+    }
+
+    private void raw(byte[] b) {
+        ensure(b.length);
+        System.arraycopy(b, 0, buf, len, b.length);
+        len += b.length;
+    }
+
+    private void ascii(String s) {
+        int n = s.length();
+        ensure(n);
+        for (int i = 0; i < n; i++) {
+            buf[len++] = (byte) s.charAt(i);
+        }
+    }
+
+    /** A JSON string: {@code "} and {@code \} escaped, control and non-ASCII characters as escapes. */
+    private void string(String s) {
+        int n = s.length();
+        ensure(n + 2);
+        buf[len++] = '"';
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+                if (len == buf.length) {
+                    ensure(1);
+                }
+                buf[len++] = (byte) c;
+            } else {
+                escape(c);
+            }
+        }
+        ensure(1);
+        buf[len++] = '"';
+    }
+
+    private void escape(char c) {
+        ensure(6);
+        buf[len++] = '\\';
+        switch (c) {
+            case '"' -> buf[len++] = '"';
+            case '\\' -> buf[len++] = '\\';
+            case '\n' -> buf[len++] = 'n';
+            case '\r' -> buf[len++] = 'r';
+            case '\t' -> buf[len++] = 't';
+            case '\b' -> buf[len++] = 'b';
+            case '\f' -> buf[len++] = 'f';
+            default -> {
+                buf[len++] = 'u';
+                buf[len++] = HEX[(c >> 12) & 0xf];
+                buf[len++] = HEX[(c >> 8) & 0xf];
+                buf[len++] = HEX[(c >> 4) & 0xf];
+                buf[len++] = HEX[c & 0xf];
+            }
+        }
+    }
+
+    private void ensure(int more) {
+        if (len + more > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
+        }
+    }
+}
