@@ -11,7 +11,8 @@ import picocli.CommandLine.ParentCommand;
 /** {@code vigil check PATH}: detects the kind of acquisition and runs its modules. */
 @Command(name = "check", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
         description = {"Check an acquisition; its kind is detected: iOS backup (plain or encrypted),",
-            "iOS sysdiagnose, androidqf (also age-encrypted, with --age-identity), Android bug report, Android backup."})
+            "iOS filesystem dump, iOS sysdiagnose, androidqf (also age-encrypted, with --age-identity), Android bug report,"
+            + " Android backup."})
 final class CheckCommand implements Callable<Integer> {
     @ParentCommand
     VigilCommand root;

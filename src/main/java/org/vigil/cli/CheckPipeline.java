@@ -36,10 +36,13 @@ import org.vigil.modules.ModuleRegistry;
 import org.vigil.core.model.ResultSink;
 import org.vigil.core.model.RunSink;
 import org.vigil.report.StreamingOutput;
+import org.vigil.io.archive.ArchiveLimits;
 import org.vigil.source.AcquisitionSource;
+import org.vigil.source.ArtifactPattern;
 import org.vigil.source.BackupCredentials;
 import org.vigil.source.SourceDetector;
 import org.vigil.source.SourceKind;
+import org.vigil.source.iosfs.IosFsSource;
 
 /**
  * One check, end to end: load indicators, open the acquisition, run its modules, write the
@@ -123,7 +126,7 @@ final class CheckPipeline {
         console.line("Vigil " + VigilVersion.get() + " - checking " + input);
         console.line("Indicators: " + loaded.describe());
 
-        try (AcquisitionSource source = openSource(input, o)) {
+        try (AcquisitionSource source = openSource(input, o, req.kinds())) {
             if (!req.kinds().isEmpty() && !req.kinds().contains(source.kind())) {
                 throw new CliException(ExitCodes.INPUT_NOT_FOUND, input + ": this is a " + source.kind().label()
                         + ", not what `vigil " + req.command() + "` reads (try `vigil check`)");
@@ -211,8 +214,12 @@ final class CheckPipeline {
         }
     }
 
-    private AcquisitionSource openSource(Path input, CommonOptions o) throws CliException {
+    private AcquisitionSource openSource(Path input, CommonOptions o, Set<SourceKind> kinds) throws CliException {
         try {
+            if (kinds.equals(Set.of(SourceKind.IOS_FS))) {
+                // `ios check-fs`: a filesystem dump whatever else the path might look like
+                return IosFsSource.open(input, fsOptions());
+            }
             if (org.vigil.source.android.AgeAcquisition.isAge(input)) {
                 return AgeInputs.open(input, o.ageIdentity);
             } else if (o.ageIdentity != null) {
@@ -221,6 +228,9 @@ final class CheckPipeline {
             SourceDetector detector = SourceDetector.standard();
             BackupCredentials credentials = null;
             SourceKind kind = detector.detect(input);
+            if (kind == SourceKind.IOS_FS) {
+                return IosFsSource.open(input, fsOptions());
+            }
             if (kind == SourceKind.IOS_BACKUP_ENCRYPTED || (kind == SourceKind.ANDROID_BACKUP
                     && org.vigil.source.android.AndroidBackupProbe.needsPassword(input))) {
                 credentials = BackupPasswords.require(o.password, o.keyFile, env, prompt, input);
@@ -239,6 +249,23 @@ final class CheckPipeline {
         } catch (IOException e) {
             throw new CliException(ExitCodes.INPUT_CORRUPT, input + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * How to open a filesystem dump: every filesystem pattern the dump's modules declare is
+     * extracted during a {@code .tar.gz}'s indexing pass (descriptors list them as artifacts
+     * starting with {@code private/}, or with {@code *} for patterns anywhere).
+     */
+    static IosFsSource.Options fsOptions() {
+        List<ArtifactPattern> prefetch = new ArrayList<>();
+        for (Module m : ModuleRegistry.iosFsModules()) {
+            for (String a : m.descriptor().artifacts()) {
+                if (a.startsWith("private/") || a.startsWith("*")) {
+                    prefetch.add(ArtifactPattern.anyDomain(a));
+                }
+            }
+        }
+        return new IosFsSource.Options(ArchiveLimits.DEFAULT, prefetch);
     }
 
     private static List<InputHash> hashInputs(AcquisitionSource source, org.vigil.core.Progress progress)

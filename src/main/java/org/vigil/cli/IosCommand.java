@@ -12,7 +12,7 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code vigil ios ...}: the iOS commands, named as MVT's. */
 @Command(name = "ios", mixinStandardHelpOptions = true, description = "iOS acquisitions.",
-        subcommands = {IosCommand.CheckBackup.class, IosCheckSysdiagnoseCommand.class, IosDecryptBackupCommand.class,
+        subcommands = {IosCommand.CheckBackup.class, IosCheckFsCommand.class, IosCheckSysdiagnoseCommand.class, IosDecryptBackupCommand.class,
             IosExtractKeyCommand.class})
 final class IosCommand implements Runnable {
     @ParentCommand

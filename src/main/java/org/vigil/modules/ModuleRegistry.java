@@ -45,11 +45,41 @@ public final class ModuleRegistry {
         List<Module> all = new ArrayList<>();
         all.addAll(iosBackupModules());
         all.addAll(iosSysdiagnoseModules());
+        // filesystem-only modules (the mixed ones and shutdown_log are listed above)
+        for (Module m : iosFsModules()) {
+            if (all.stream().noneMatch(x -> x.descriptor().slug().equals(m.descriptor().slug()))) {
+                all.add(m);
+            }
+        }
         all.addAll(org.vigil.modules.android.androidqf.AndroidQfModules.all());
         all.addAll(org.vigil.modules.android.bugreport.BugreportModules.all());
         all.addAll(androidBackupModules());
         all.addAll(org.vigil.modules.android.intrusion.IntrusionLogModules.all());
         return all;
+    }
+
+    /**
+     * Modules that run on a full iOS filesystem dump, in MVT's order: the filesystem-only modules
+     * (MVT's FS_MODULES), then the mixed modules (MVT's MIXED_MODULES).
+     */
+    public static List<Module> iosFsModules() {
+        List<Module> fs = new ArrayList<>();
+        // MVT's FS_MODULES order: CacheFiles, Filesystem, Netusage, Analytics, AnalyticsIOSVersions,
+        // SafariFavicon, ShutdownLog, IOSVersionHistory, WebkitIndexedDB, WebkitLocalStorage,
+        // WebkitSafariViewService (FsModules lists the nine of org.vigil.modules.ios.fs in that order)
+        List<Module> fsOnly = org.vigil.modules.ios.fs.FsModules.all();
+        fs.add(fsOnly.get(0)); // cache_files
+        fs.add(new org.vigil.modules.ios.fs.Filesystem());
+        fs.addAll(fsOnly.subList(1, 5)); // netusage, analytics, analytics_ios_versions, safari_favicon
+        fs.add(new org.vigil.modules.ios.sysdiagnose.ShutdownLog());
+        fs.addAll(fsOnly.subList(5, fsOnly.size())); // ios_version_history, webkit_*
+        // mixed modules (MVT's MIXED_MODULES order): the backup list without its backup-only head
+        for (Module m : iosBackupModules()) {
+            if (m.descriptor().supports(SourceKind.IOS_FS)) {
+                fs.add(m);
+            }
+        }
+        return List.copyOf(fs);
     }
 
     /** Modules that run on an iOS sysdiagnose archive or folder. */
@@ -112,6 +142,9 @@ public final class ModuleRegistry {
 
     /** Modules that run on a source of this kind, in run order. */
     public static List<Module> forKind(SourceKind kind) {
+        if (kind == SourceKind.IOS_FS) {
+            return iosFsModules();
+        }
         return all().stream().filter(m -> m.descriptor().supports(kind)).toList();
     }
 }

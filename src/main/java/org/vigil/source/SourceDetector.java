@@ -14,8 +14,8 @@ import org.vigil.source.iosbackup.IosBackupSource;
 /**
  * Tells what kind of acquisition a path is, and opens it. Each kind is recognised by a
  * {@link Probe}; the probes are asked in order and the first that recognises the path wins.
- * {@link #standard()} knows iTunes/Finder backups (plain and encrypted); other kinds plug in as
- * further probes.
+ * {@link #standard()} knows iTunes/Finder backups (plain and encrypted), Android acquisitions,
+ * sysdiagnoses and iOS filesystem dumps; other kinds plug in as further probes.
  */
 public final class SourceDetector {
 
@@ -65,7 +65,9 @@ public final class SourceDetector {
                 new org.vigil.source.android.BugreportProbe(),
                 new org.vigil.source.android.AndroidQfProbe(),
                 new org.vigil.source.android.IntrusionLogProbe(),
-                new org.vigil.source.sysdiagnose.SysdiagnoseProbe()));
+                new org.vigil.source.sysdiagnose.SysdiagnoseProbe(),
+                // last: a filesystem dump holds private/var near its top, which none of the above has
+                new org.vigil.source.iosfs.IosFsProbe()));
     }
 
     /**

@@ -49,13 +49,13 @@ class AgeCheckCommandTest {
         return AgeFixtures.write(tmp.resolve(name + ".zip.age"), AgeFixtures.encrypt(zip, false, key));
     }
 
-    /** Every output file but info.json and command.log (they name the input and the run). */
+    /** Every output file but info.json, command.log and report.html (they name the input and the run). */
     private static Map<String, byte[]> outputs(Path dir) throws Exception {
         Map<String, byte[]> files = new TreeMap<>();
         try (Stream<Path> s = Files.list(dir)) {
             for (Path f : s.toList()) {
                 String n = f.getFileName().toString();
-                if (!n.equals("info.json") && !n.equals("command.log")) {
+                if (!n.equals("info.json") && !n.equals("command.log") && !n.equals("report.html")) {
                     files.put(n, Files.readAllBytes(f));
                 }
             }

@@ -3,7 +3,6 @@ package org.vigil.source.sysdiagnose;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
@@ -12,7 +11,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -35,6 +33,10 @@ import org.slf4j.LoggerFactory;
 import org.vigil.core.ArtifactNotFoundException;
 import org.vigil.core.CorruptArtifactException;
 import org.vigil.core.VigilException;
+import org.vigil.io.archive.EntryNames;
+import org.vigil.io.archive.TarScanner;
+import org.vigil.io.archive.TruncatedArchiveException;
+import org.vigil.io.archive.Workspace;
 import org.vigil.source.AcquisitionSource;
 import org.vigil.source.ArtifactPattern;
 import org.vigil.source.ArtifactRef;
@@ -50,7 +52,7 @@ import org.vigil.source.UnrecognisedSourceException;
  * relative to that folder, e.g. {@code system_logs.logarchive/Extra/shutdown.log}.
  *
  * <p><b>Archives are read in place.</b> The gzip tar is streamed once to index its entries (with
- * {@link TarReader}); a file is extracted only when a module asks for it, into a private temporary
+ * the shared {@link TarScanner}, Apache Commons Compress with checksums and truncation checks); a file is extracted only when a module asks for it, into a private temporary
  * folder (owner-only) deleted on {@link #close()}, under a name Vigil makes (never a path taken from
  * the archive). Entries with an absolute name, a {@code ..} component, links, devices and FIFOs are
  * skipped (and counted); an entry larger than {@link Limits#maxEntryBytes()} or beyond
@@ -106,10 +108,8 @@ public final class SysdiagnoseSource implements AcquisitionSource {
     private final int skipped;
     private final DeviceInfo deviceInfo;
     private final Map<Long, Path> extracted = new HashMap<>();
-    private Path workspace;
-    /** Deletes the workspace if the JVM stops (e.g. Ctrl-C) before {@link #close()}. */
-    private Thread onExit;
-    private long extractedBytes;
+    /** Private folder of extracted files, deleted on close (and at JVM exit). */
+    private final Workspace workspace = new Workspace("vigil-sysdiagnose-");
 
     private SysdiagnoseSource(Path input, Path root, boolean archive, String topFolder,
             TreeMap<String, Entry> entries, Limits limits, int offsetSeconds, String truncation, int skipped) {
@@ -277,9 +277,8 @@ public final class SysdiagnoseSource implements AcquisitionSource {
         if (name.startsWith("sysdiagnose_") && (name.endsWith(".tar.gz") || name.endsWith(".tgz"))) {
             return true;
         }
-        try (InputStream in = gzip(file)) {
-            TarReader tar = new TarReader(in);
-            TarReader.Header h = tar.next();
+        try (TarScanner tar = new TarScanner(gzip(file))) {
+            TarScanner.Item h = tar.next();
             String n = h == null ? "" : stripDot(h.name());
             return n.startsWith("sysdiagnose_");
         } catch (IOException | RuntimeException e) {
@@ -311,9 +310,8 @@ public final class SysdiagnoseSource implements AcquisitionSource {
         long ordinal = -1;
         String truncation = null;
         byte[] log = null;
-        try (InputStream in = gzip(file, step)) {
-            TarReader tar = new TarReader(in);
-            TarReader.Header h;
+        try (TarScanner tar = new TarScanner(gzip(file, step))) {
+            TarScanner.Item h;
             while ((h = tar.next()) != null) {
                 ordinal++;
                 String name = stripDot(h.name());
@@ -326,7 +324,7 @@ public final class SysdiagnoseSource implements AcquisitionSource {
                     LOG.warn("{}: skipping unsafe archive entry \"{}\" ({})", file, h.name(), unsafe.get());
                     continue;
                 }
-                if (h.type() != TarReader.Type.FILE && h.type() != TarReader.Type.DIRECTORY) {
+                if (h.type() != TarScanner.Type.FILE && h.type() != TarScanner.Type.DIRECTORY) {
                     skipped++;
                     LOG.warn("{}: skipping archive entry \"{}\" ({} entries are never extracted)", file, name,
                             h.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
@@ -338,7 +336,7 @@ public final class SysdiagnoseSource implements AcquisitionSource {
                 String clean = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
                 int slash = clean.indexOf('/');
                 tops.add(slash < 0 ? clean : clean.substring(0, slash));
-                if (h.type() == TarReader.Type.DIRECTORY) {
+                if (h.type() == TarScanner.Type.DIRECTORY) {
                     continue;
                 }
                 if (slash < 0) {
@@ -359,7 +357,7 @@ public final class SysdiagnoseSource implements AcquisitionSource {
                     log = tar.content().readAllBytes();
                 }
             }
-        } catch (TarReader.TruncatedException e) {
+        } catch (TruncatedArchiveException e) {
             truncation = e.getMessage() + " (after " + entries.size() + " files)";
         } catch (ZipException | java.io.EOFException e) {
             // corrupt deflate data or a cut in the gzip stream
@@ -402,20 +400,9 @@ public final class SysdiagnoseSource implements AcquisitionSource {
         return n.equals(".") ? "" : n;
     }
 
-    /** Why an entry name is refused, if it is: absolute, or with a ".." component. */
+    /** Why an entry name is refused, if it is: absolute, or with a ".." component (see {@link EntryNames}). */
     static Optional<String> unsafe(String name) {
-        if (name.startsWith("/") || name.startsWith("\\") || name.matches("^[A-Za-z]:.*")) {
-            return Optional.of("absolute path");
-        }
-        for (String part : name.split("[/\\\\]")) {
-            if (part.equals("..")) {
-                return Optional.of("\"..\" component");
-            }
-        }
-        if (name.indexOf('\0') >= 0) {
-            return Optional.of("NUL in name");
-        }
-        return Optional.empty();
+        return EntryNames.unsafe(name);
     }
 
     // ------------------------------------------------------------------ time zone
@@ -573,72 +560,32 @@ public final class SysdiagnoseSource implements AcquisitionSource {
             throw new IOException(input + ": " + e.path() + " is " + size + " bytes, over the "
                     + limits.maxEntryBytes() + "-byte limit for one entry; not extracted");
         }
-        if (extractedBytes + size > limits.maxTotalBytes()) {
+        if (workspace.bytesWritten() + size > limits.maxTotalBytes()) {
             throw new IOException(input + ": extracting " + e.path() + " would exceed the "
                     + limits.maxTotalBytes() + "-byte limit on extracted data; not extracted");
         }
-        if (workspace == null) {
-            // createTempDirectory makes an owner-only (rwx------) folder on POSIX file systems
-            workspace = Files.createTempDirectory("vigil-sysdiagnose-");
-            Path w = workspace;
-            onExit = new Thread(() -> {
-                try {
-                    delete(w);
-                } catch (IOException ex) {
-                    LOG.warn("Could not delete the extracted files in {}: {}", w, ex.getMessage());
-                }
-            }, "vigil-delete-sysdiagnose");
-            Runtime.getRuntime().addShutdownHook(onExit);
-        }
-        Path dir = Files.createDirectory(workspace.resolve(Long.toString(e.ordinal())));
-        Path target = dir.resolve(safeName(e.path()));
-        try (InputStream in = gzip(input)) {
-            TarReader tar = new TarReader(in);
+        try (TarScanner tar = new TarScanner(gzip(input))) {
             long ordinal = -1;
-            TarReader.Header h;
+            TarScanner.Item h;
             while ((h = tar.next()) != null) {
                 ordinal++;
                 if (ordinal == e.ordinal()) {
-                    copyBounded(tar.content(), target, Math.min(size, limits.maxEntryBytes()), e.path());
-                    extractedBytes += Files.size(target);
+                    Path target = workspace.extract(tar.content(), e.path(), Math.min(size, limits.maxEntryBytes()),
+                            input.toString());
                     extracted.put(e.ordinal(), target);
                     LOG.debug("extracted {} to {}", e.path(), target);
                     return target;
                 }
             }
         } catch (IOException ex) {
-            Files.deleteIfExists(target);
             throw new IOException(input + ": cannot extract " + e.path() + " (" + ex.getMessage() + ")", ex);
         }
         throw new IOException(input + ": " + e.path() + " is no longer in the archive (changed while open?)");
     }
 
-    private static void copyBounded(InputStream in, Path target, long max, String name) throws IOException {
-        byte[] buf = new byte[1 << 16];
-        long total = 0;
-        try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE)) {
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                total += n;
-                if (total > max) {
-                    throw new IOException(name + ": more data than the " + max + " bytes expected");
-                }
-                out.write(buf, 0, n);
-            }
-        }
-    }
-
     /** The entry's base name reduced to safe characters (the folder is Vigil's own). */
     static String safeName(String path) {
-        String base = path.substring(path.lastIndexOf('/') + 1);
-        StringBuilder sb = new StringBuilder();
-        for (char c : base.toCharArray()) {
-            sb.append((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.'
-                    || c == '-' || c == '_' || c == '+' ? c : '_');
-        }
-        String s = sb.length() > 120 ? sb.substring(sb.length() - 120) : sb.toString();
-        return s.isEmpty() || s.chars().allMatch(c -> c == '.') ? "file" : s;
+        return EntryNames.safeFileName(path);
     }
 
     @Override
@@ -676,41 +623,11 @@ public final class SysdiagnoseSource implements AcquisitionSource {
     @Override
     public synchronized void close() throws IOException {
         extracted.clear();
-        if (onExit != null) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(onExit);
-            } catch (IllegalStateException e) {
-                // the JVM is already stopping: the hook deletes the folder
-            }
-            onExit = null;
-        }
-        if (workspace != null) {
-            delete(workspace);
-            workspace = null;
-        }
+        workspace.close();
     }
 
     /** The private workspace, or null before the first extraction (tests). */
     synchronized Path workspace() {
-        return workspace;
-    }
-
-    private static void delete(Path dir) throws IOException {
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                Files.delete(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
+        return workspace.folder();
     }
 }

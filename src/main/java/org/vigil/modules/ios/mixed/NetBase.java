@@ -221,11 +221,26 @@ public final class NetBase {
         if (rows.isEmpty()) {
             return;
         }
+        // only the names looked for are kept: a dump lists up to 10^6 entries (folders are not binaries)
+        Set<String> wanted = new HashSet<>();
+        for (Row r : rows) {
+            if ((r.bundleId == null || r.bundleId.isEmpty()) && r.procName != null && !r.procName.isEmpty()) {
+                wanted.add(r.procName);
+            }
+        }
         Set<String> names = new HashSet<>();
-        ctx.source().forEachEntry(e -> {
-            String p = e.relativePath();
-            names.add(p.substring(p.lastIndexOf('/') + 1));
-        });
+        if (!wanted.isEmpty()) {
+            ctx.source().forEachEntry(e -> {
+                if (e.meta().isDirectory()) {
+                    return;
+                }
+                String p = e.relativePath();
+                String base = p.substring(p.lastIndexOf('/') + 1);
+                if (wanted.contains(base)) {
+                    names.add(base);
+                }
+            });
+        }
         for (Row r : rows) {
             if (r.bundleId != null && !r.bundleId.isEmpty()) {
                 continue;
