@@ -236,8 +236,8 @@ public final class SysdiagnoseAnalytics implements Module {
                 continue;
             }
             parsed++;
-            if (n == 1 || (parsed == 1 && node.has("os_version"))) {
-                // the header
+            if (parsed == 1 && (node.has("os_version") || node.has("bug_type"))) {
+                // the header (a file without one starts with events)
                 osVersion = str(node, "os_version");
                 current = firstTime(node, current);
                 continue;

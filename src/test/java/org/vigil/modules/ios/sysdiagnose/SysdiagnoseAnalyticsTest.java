@@ -148,7 +148,9 @@ class SysdiagnoseAnalyticsTest {
         Map<String, String> files = new LinkedHashMap<>();
         files.put("crashes_and_spins/Analytics-Journal-a.ips", HEADER + "not json\n{\"name\":\"x\",\n"
                 + "[1,2]\n" + "{\"name\":\"ok\",\"message\":{\"bundleId\":\"com.a\"},\"timestamp\":1704160800}\n"
-                + "{\"a\":".repeat(1000) + "\n");
+                + "{\"a\":".repeat(1000) + "\n"
+                // longer than the line cap: cut, so not JSON, skipped
+                + "{\"name\":\"long\",\"x\":\"" + "a".repeat(SysdiagnoseAnalytics.MAX_LINE) + "\"}\n");
         files.put("crashes_and_spins/Analytics-Journal-b.ips", "garbage\n\u0000\u0001\n");
         files.put("logs/x.core_analytics", "");
         ModuleResult r = run(folder(files), Indicators.empty());
@@ -165,6 +167,18 @@ class SysdiagnoseAnalyticsTest {
                     .isInstanceOf(CorruptArtifactException.class)
                     .hasMessageContaining("a/b.core_analytics: no JSON line");
         }
+    }
+
+    @Test
+    void journalWithoutHeaderKeepsItsFirstEvent() throws Exception {
+        Path top = folder(Map.of("logs/Analytics/x.core_analytics",
+                "{\"name\":\"first\",\"message\":{\"procName\":\"p1\"}}\n{\"event\":\"second\"}\n"));
+        assertThat(records(run(top, Indicators.empty())))
+                .extracting(SysdiagnoseAnalytics.Event::line, SysdiagnoseAnalytics.Event::event,
+                        SysdiagnoseAnalytics.Event::timestamp, SysdiagnoseAnalytics.Event::os_version,
+                        SysdiagnoseAnalytics.Event::processes)
+                .containsExactly(tuple(1, "first", "", "", List.of("p1")), tuple(2, "second", "", "", List.of()));
+        assertThat(run(top, Indicators.empty()).timeline()).isEmpty();
     }
 
     @Test
