@@ -92,7 +92,8 @@ public final class ModuleRegistry {
                 new org.vigil.modules.ios.sysdiagnose.SysdiagnoseProfiles(),
                 new org.vigil.modules.ios.sysdiagnose.SysdiagnoseProfileEvents(),
                 new org.vigil.modules.ios.sysdiagnose.SysdiagnoseInfo(),
-                new org.vigil.modules.ios.sysdiagnose.SwcutilShow());
+                new org.vigil.modules.ios.sysdiagnose.SwcutilShow(),
+                new org.vigil.modules.ios.sysdiagnose.SysdiagnoseAnalytics());
     }
 
     /** Modules that run on an Android backup (.ab or unpacked), in MVT's order. */
