@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -298,68 +297,84 @@ public final class FolderReader {
         return new IndicatorRef(text(m, "value"), text(m, "type"), text(m, "name"), text(m, "stix2_file_name"));
     }
 
+    /**
+     * The timeline's digest in two passes: the day counts from the timestamps alone (scanned as
+     * bytes, the rest of each row skipped), then every field of the most recent rows only, read
+     * from where the first pass saw them start.
+     */
     private TimelineDigest timeline(Path file, List<String> problems) {
         if (!isFile(file)) {
             return TimelineDigest.absent();
         }
         DayCounts days = new DayCounts();
-        ArrayDeque<TimelineEvent> last = new ArrayDeque<>();
+        List<TimelineEvent> last = new ArrayList<>();
         long total = 0;
         long untimed = 0;
         boolean local = false;
-        try (InputStream in = Files.newInputStream(file);
-                BufferedReader r = new BufferedReader(new java.io.InputStreamReader(in, StandardCharsets.UTF_8
-                        .newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
-                        .onUnmappableCharacter(CodingErrorAction.REPLACE)), 1 << 16)) {
-            CsvRows csv = new CsvRows(r, MAX_FIELD);
-            List<String> header = csv.next();
-            if (header == null) {
-                return new TimelineDigest(true, false, 0, 0, days, List.of());
-            }
-            String first = header.get(0).startsWith("\ufeff") ? header.get(0).substring(1) : header.get(0);
-            if (!first.endsWith("Timestamp")) {
-                throw new IOException("no timeline header (found \"" + cut(first) + "\")");
-            }
-            local = first.startsWith("Device Local");
-            java.time.LocalDate runDay = null;
-            String runText = "";
-            long run = 0;
-            for (List<String> row = csv.next(); row != null; row = csv.next()) {
-                if (row.size() == 1 && row.get(0).isEmpty()) {
-                    continue; // blank line
+        try {
+            long[] starts = new long[Math.max(1, keepRows)];
+            try (InputStream in = Files.newInputStream(file)) {
+                CsvFirstFields csv = new CsvFirstFields(in, MAX_FIELD);
+                String first = csv.next();
+                if (first == null) {
+                    return new TimelineDigest(true, false, 0, 0, days, List.of());
                 }
-                TimelineEvent e = new TimelineEvent(field(row, 0), field(row, 1), field(row, 2), field(row, 3));
-                total++;
-                // rows are sorted by time: count runs of the same day, parse each day once
-                String ts = e.timestamp();
-                if (runDay != null && ts.length() >= 10 && ts.regionMatches(0, runText, 0, 10)) {
-                    run++;
-                } else {
-                    if (runDay != null) {
-                        days.add(runDay, null, run);
+                first = first.startsWith("\ufeff") ? first.substring(1) : first;
+                if (!first.endsWith("Timestamp")) {
+                    throw new IOException("no timeline header (found \"" + cut(first) + "\")");
+                }
+                local = first.startsWith("Device Local");
+                java.time.LocalDate runDay = null;
+                String runText = "";
+                long run = 0;
+                for (String ts = csv.next(); ts != null; ts = csv.next()) {
+                    if (csv.wasBlank()) {
+                        continue; // blank line
                     }
-                    runDay = DayCounts.dayOf(ts);
-                    run = 1;
-                    if (runDay == null) {
-                        untimed++;
+                    starts[(int) (total % starts.length)] = csv.rowStart();
+                    total++;
+                    // rows are sorted by time: count runs of the same day, parse each day once
+                    if (runDay != null && ts.length() >= 10 && ts.regionMatches(0, runText, 0, 10)) {
+                        run++;
                     } else {
-                        runText = ts.substring(0, 10);
+                        if (runDay != null) {
+                            days.add(runDay, null, run);
+                        }
+                        runDay = DayCounts.dayOf(ts);
+                        run = 1;
+                        if (runDay == null) {
+                            untimed++;
+                        } else {
+                            runText = ts.substring(0, 10);
+                        }
                     }
                 }
-                if (keepRows > 0) {
-                    if (last.size() == keepRows) {
-                        last.removeFirst();
-                    }
-                    last.addLast(e);
+                if (runDay != null) {
+                    days.add(runDay, null, run);
                 }
             }
-            if (runDay != null) {
-                days.add(runDay, null, run);
+            long kept = Math.min(total, keepRows);
+            if (kept > 0) {
+                long from = starts[(int) ((total - kept) % starts.length)];
+                try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+                    ch.position(from);
+                    BufferedReader r = new BufferedReader(new java.io.InputStreamReader(
+                            java.nio.channels.Channels.newInputStream(ch), StandardCharsets.UTF_8.newDecoder()
+                                    .onMalformedInput(CodingErrorAction.REPLACE)
+                                    .onUnmappableCharacter(CodingErrorAction.REPLACE)), 1 << 16);
+                    CsvRows csv = new CsvRows(r, MAX_FIELD);
+                    for (List<String> row = csv.next(); row != null && last.size() < kept; row = csv.next()) {
+                        if (row.size() == 1 && row.get(0).isEmpty()) {
+                            continue;
+                        }
+                        last.add(new TimelineEvent(field(row, 0), field(row, 1), field(row, 2), field(row, 3)));
+                    }
+                }
             }
         } catch (IOException | RuntimeException e) {
             problems.add(problem(file, e));
         }
-        return new TimelineDigest(true, local, total, untimed, days, new ArrayList<>(last));
+        return new TimelineDigest(true, local, total, untimed, days, last);
     }
 
     private static String field(List<String> row, int i) {
