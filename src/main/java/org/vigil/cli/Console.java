@@ -236,9 +236,19 @@ final class Console implements ModuleRunner.Listener {
         int incomplete = st.get(ModuleStatus.UNREADABLE) + st.get(ModuleStatus.FAILED);
         Level max = run.highestLevel();
         List<String> lines = new java.util.ArrayList<>();
-        if (max != null && max.atLeast(Level.HIGH)) {
-            lines.add("Vigil found traces that match known spyware indicators or strong heuristics (see alerts.json).");
+        String finding = JsonSummary.verdict(run);
+        if (finding.equals("traces_found")) {
+            java.util.Set<String> names = JsonSummary.alertSummary(run).spywareCollections().keySet();
+            String which = names.stream().filter(n -> !n.isBlank()).limit(3).map(Style::clean)
+                    .collect(java.util.stream.Collectors.joining(", "));
+            lines.add("Vigil found traces of known spyware: indicators" + (which.isEmpty() ? "" : " of " + which)
+                    + " matched (see report.html and alerts.json).");
             lines.add("This is not proof of infection: only an expert review of the alerts can confirm it.");
+            lines.add("Seek expert help, e.g. Amnesty International's Security Lab or Access Now's Digital Security Helpline.");
+        } else if (finding.equals("suspicious_signs")) {
+            lines.add("Vigil found suspicious signs, but no severe match with indicators of known spyware"
+                    + " (see report.html and alerts.json).");
+            lines.add("They can have innocent explanations: have an expert review them.");
             lines.add("Seek expert help, e.g. Amnesty International's Security Lab or Access Now's Digital Security Helpline.");
         } else {
             if (incomplete > 0) {

@@ -33,12 +33,23 @@ final class JsonSummary {
 
     /** The verdict key: {@code traces_found}, {@code incomplete}, {@code nothing_found}. */
     static String verdict(RunResult run) {
-        Level max = run.highestLevel();
-        if (max != null && max.atLeast(Level.HIGH)) {
+        // the same classification as report.html's verdict (org.vigil.report.html.Verdict)
+        org.vigil.report.folder.AlertSummary alerts = alertSummary(run);
+        if (alerts.strongMatches() > 0) {
             return "traces_found";
+        }
+        if (alerts.strongHeuristics() > 0 || alerts.weakMatches() > 0) {
+            return "suspicious_signs";
         }
         Map<ModuleStatus, Integer> st = run.statusCounts();
         return st.get(ModuleStatus.UNREADABLE) + st.get(ModuleStatus.FAILED) > 0 ? "incomplete" : "nothing_found";
+    }
+
+    /** The run's alerts counted as report.html counts them (indicator matches vs heuristics). */
+    static org.vigil.report.folder.AlertSummary alertSummary(RunResult run) {
+        org.vigil.report.folder.AlertSummary s = new org.vigil.report.folder.AlertSummary(0);
+        run.alerts().forEach(s::add);
+        return s;
     }
 
     /** The summary as a map in key order. */

@@ -96,7 +96,7 @@ class SummaryTableTest {
     void jsonSummaryListsWhatWasNotCheckedAndTheVerdict() {
         Map<String, Object> m = JsonSummary.map(new JsonSummary.Facts("ios check-backup", Path.of("/cases/42/backup"),
                 Path.of("/cases/42/results"), null, run(), Level.HIGH, ExitCodes.ALERTS_FOUND, null));
-        assertThat(m.get("verdict")).isEqualTo("traces_found");
+        assertThat(m.get("verdict")).isEqualTo("suspicious_signs"); // heuristic alerts, no indicator
         assertThat(m.get("highest_level")).isEqualTo("CRITICAL");
         assertThat(m.get("exit_code")).isEqualTo(11);
         assertThat(m.get("fail_on")).isEqualTo("HIGH");
