@@ -1,5 +1,6 @@
 package org.vigil.report;
 
+import org.vigil.io.PyFormat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Iterator;
 import java.util.Map;
@@ -67,26 +68,8 @@ final class PythonRepr {
         }
     }
 
-    /** Python's string repr: single quotes unless the text has ' and no ". */
+    /** Python's string repr. */
     static void string(StringBuilder sb, String s) {
-        char q = s.indexOf('\'') >= 0 && s.indexOf('"') < 0 ? '"' : '\'';
-        sb.append(q);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == q || c == '\\') {
-                sb.append('\\').append(c);
-            } else if (c == '\n') {
-                sb.append("\\n");
-            } else if (c == '\r') {
-                sb.append("\\r");
-            } else if (c == '\t') {
-                sb.append("\\t");
-            } else if (c < 0x20 || c == 0x7f) {
-                sb.append(String.format("\\x%02x", (int) c));
-            } else {
-                sb.append(c);
-            }
-        }
-        sb.append(q);
+        PyFormat.appendRepr(sb, s);
     }
 }

@@ -67,27 +67,9 @@ final class PyRepr {
         }
     }
 
-    /** Python's str repr: single quotes unless the text has ' and no ". */
+    /** Python's str repr. */
     static void string(StringBuilder sb, String s) {
-        char q = s.indexOf('\'') >= 0 && s.indexOf('"') < 0 ? '"' : '\'';
-        sb.append(q);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == q || c == '\\') {
-                sb.append('\\').append(c);
-            } else if (c == '\n') {
-                sb.append("\\n");
-            } else if (c == '\r') {
-                sb.append("\\r");
-            } else if (c == '\t') {
-                sb.append("\\t");
-            } else if (c < 0x20 || c == 0x7f) {
-                sb.append(String.format(Locale.ROOT, "\\x%02x", (int) c));
-            } else {
-                sb.append(c);
-            }
-        }
-        sb.append(q);
+        PyFormat.appendRepr(sb, s);
     }
 
     /** Python's bytes repr: {@code b'...'} with {@code \xNN} escapes. */

@@ -233,10 +233,10 @@ public final class Shortcuts implements Module {
         if (v == null || v instanceof Boolean || v instanceof Double) {
             sb.append(PyFormat.str(v));
         } else if (v instanceof String s) {
-            stringRepr(s, sb);
+            PyFormat.appendRepr(sb, s);
         } else if (v instanceof byte[] b) {
             sb.append('b');
-            stringRepr(new String(b, StandardCharsets.ISO_8859_1), sb);
+            PyFormat.appendRepr(sb, new String(b, StandardCharsets.ISO_8859_1));
         } else if (v instanceof Map<?, ?> m) {
             sb.append('{');
             boolean first = true;
@@ -271,28 +271,6 @@ public final class Shortcuts implements Module {
         } else {
             sb.append(v);
         }
-    }
-
-    private static void stringRepr(String s, StringBuilder sb) {
-        char q = s.indexOf('\'') >= 0 && s.indexOf('"') < 0 ? '"' : '\'';
-        sb.append(q);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == q || c == '\\') {
-                sb.append('\\').append(c);
-            } else if (c == '\n') {
-                sb.append("\\n");
-            } else if (c == '\r') {
-                sb.append("\\r");
-            } else if (c == '\t') {
-                sb.append("\\t");
-            } else if (c < 0x20 || c == 0x7f) {
-                sb.append(String.format("\\x%02x", (int) c));
-            } else {
-                sb.append(c);
-            }
-        }
-        sb.append(q);
     }
 
     @Override
