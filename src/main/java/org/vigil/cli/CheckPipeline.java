@@ -169,11 +169,6 @@ final class CheckPipeline {
                 }
                 List<InputHash> hashes = o.hashes ? hashInputs(source, console.progress()) : List.of();
                 Map<String, String> device = new TreeMap<>(source.deviceInfo().properties());
-                if (source.kind() == SourceKind.IOS_SYSDIAGNOSE) {
-                    // the archive name gives only the build: the model and version are inside
-                    org.vigil.source.sysdiagnose.SysdiagnoseDeviceInfo.read(source).deviceProperties()
-                            .forEach(device::putIfAbsent);
-                }
                 RunInfo info = new RunInfo(req.command(), input.toString(), source.kind().label(),
                         VigilVersion.get(),
                         LocalDateTime.now(clock).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS")),

@@ -106,7 +106,10 @@ public final class SysdiagnoseSource implements AcquisitionSource {
     private final int offsetSeconds;
     private final String truncation;
     private final int skipped;
-    private final DeviceInfo deviceInfo;
+    /** What the archive name says (folder, build, offset, truncation). */
+    private final DeviceInfo nameInfo;
+    /** With the model and version read inside the archive; built on first use. */
+    private DeviceInfo deviceInfo;
     private final Map<Long, Path> extracted = new HashMap<>();
     /** Private folder of extracted files, deleted on close (and at JVM exit). */
     private final Workspace workspace = new Workspace("vigil-sysdiagnose-");
@@ -132,7 +135,7 @@ public final class SysdiagnoseSource implements AcquisitionSource {
         if (truncation != null) {
             info.put("Archive Status", "truncated: " + truncation);
         }
-        this.deviceInfo = new DeviceInfo(info);
+        this.nameInfo = new DeviceInfo(info);
     }
 
     /** Opens a sysdiagnose archive or folder with the default {@link Limits}. */
@@ -603,7 +606,13 @@ public final class SysdiagnoseSource implements AcquisitionSource {
     }
 
     @Override
-    public DeviceInfo deviceInfo() {
+    public synchronized DeviceInfo deviceInfo() {
+        if (deviceInfo == null) {
+            // the archive name gives only the build: the model and version are inside
+            Map<String, String> props = new LinkedHashMap<>(nameInfo.properties());
+            SysdiagnoseDeviceInfo.read(this).deviceProperties().forEach(props::putIfAbsent);
+            deviceInfo = new DeviceInfo(props);
+        }
         return deviceInfo;
     }
 
