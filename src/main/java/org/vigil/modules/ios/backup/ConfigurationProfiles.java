@@ -211,6 +211,15 @@ public final class ConfigurationProfiles implements Module {
             return List.of();
         }
         ModuleResult.Builder out = ModuleResult.builder(DESCRIPTOR);
+        recheckInto(results, indicators, out);
+        return out.build().alerts();
+    }
+
+    /**
+     * The profile indicator check over saved records (objects with a {@code plist}), alerts into
+     * {@code out}; shared with the sysdiagnose profiles module, whose records have the same shape.
+     */
+    public static void recheckInto(JsonNode results, Indicators indicators, ModuleResult.Builder out) {
         for (JsonNode r : results) {
             JsonNode plist = r.get("plist");
             if (plist == null || !plist.isObject()) {
@@ -224,6 +233,5 @@ public final class ConfigurationProfiles implements Module {
                     : display.isTextual() ? display.asText() : display.toString());
             check(r, fields, indicators, out, false);
         }
-        return out.build().alerts();
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -173,19 +172,7 @@ public final class SysdiagnoseProfiles implements Module {
             return List.of();
         }
         ModuleResult.Builder out = ModuleResult.builder(DESCRIPTOR);
-        for (JsonNode r : results) {
-            JsonNode plist = r.get("plist");
-            if (plist == null || !plist.isObject()) {
-                continue;
-            }
-            JsonNode uuid = plist.get("PayloadUUID");
-            JsonNode display = plist.get("PayloadDisplayName");
-            Map<String, Object> fields = new HashMap<>();
-            fields.put("PayloadUUID", uuid != null && uuid.isTextual() ? uuid.asText() : null);
-            fields.put("PayloadDisplayName", display == null || display.isNull() ? null
-                    : display.isTextual() ? display.asText() : display.toString());
-            ConfigurationProfiles.check(r, fields, indicators, out, false);
-        }
+        ConfigurationProfiles.recheckInto(results, indicators, out);
         return out.build().alerts();
     }
 }
