@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.PriorityQueue;
 import java.util.Set;
 import org.vigil.core.model.TimelineEvent;
+import org.vigil.report.folder.TimelineDigestBuilder;
 
 /**
  * The run's timeline, spooled: rows are deduplicated per module (by a 128-bit hash, so memory
@@ -131,6 +132,14 @@ final class TimelineSpool implements AutoCloseable {
      * rows written.
      */
     long writeCsv(Path file, boolean deviceLocal) throws IOException {
+        return writeCsv(file, deviceLocal, null);
+    }
+
+    /**
+     * Writes timeline.csv as {@link #writeCsv(Path, boolean)} does, giving every row written to
+     * {@code digest} (null: none) in file order.
+     */
+    long writeCsv(Path file, boolean deviceLocal, TimelineDigestBuilder digest) throws IOException {
         buffer.sort(ORDER);
         List<RunReader> readers = new ArrayList<>();
         try {
@@ -158,6 +167,9 @@ final class TimelineSpool implements AutoCloseable {
                     if (!discarded.contains(row.module())) {
                         out.write(row.csv());
                         written++;
+                        if (digest != null) {
+                            digest.row(row.timestamp(), row.csv());
+                        }
                     }
                     if (r.advance()) {
                         queue.add(r);

@@ -5,10 +5,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -69,6 +67,17 @@ public final class FolderReader {
      * @throws IOException when {@code dir} is not a readable folder
      */
     public ResultFolder read(Path dir) throws IOException {
+        return read(dir, null);
+    }
+
+    /**
+     * Reads {@code dir}, taking {@code timeline} as the digest of its timeline.csv instead of
+     * reading the file (null: read it). A check passes the digest it built while writing the file
+     * ({@link TimelineDigestBuilder}), which is what reading it back would give.
+     *
+     * @throws IOException when {@code dir} is not a readable folder
+     */
+    public ResultFolder read(Path dir, TimelineDigest timeline) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new IOException(dir + ": not a folder");
         }
@@ -85,7 +94,9 @@ public final class FolderReader {
         }
         RunDescription run = run(dir, coverage != null || isFile(coverageFile), problems);
         AlertSummary alerts = alerts(dir, problems);
-        TimelineDigest timeline = timeline(dir.resolve("timeline.csv"), problems);
+        if (timeline == null) {
+            timeline = timeline(dir.resolve("timeline.csv"), problems);
+        }
         Map<String, Long> results = coverage == null ? resultFiles(dir, problems) : Map.of();
         return new ResultFolder(run, coverage, alerts, timeline, new TreeMap<>(results), problems);
     }
@@ -306,79 +317,42 @@ public final class FolderReader {
         if (!isFile(file)) {
             return TimelineDigest.absent();
         }
-        DayCounts days = new DayCounts();
-        List<TimelineEvent> last = new ArrayList<>();
-        long total = 0;
-        long untimed = 0;
-        boolean local = false;
+        TimelineDigestBuilder digest = null;
+        List<TimelineEvent> last = List.of();
         try {
             long[] starts = new long[Math.max(1, keepRows)];
             try (InputStream in = Files.newInputStream(file)) {
                 CsvFirstFields csv = new CsvFirstFields(in, MAX_FIELD);
                 String first = csv.next();
                 if (first == null) {
-                    return new TimelineDigest(true, false, 0, 0, days, List.of());
+                    return new TimelineDigest(true, false, 0, 0, new DayCounts(), List.of());
                 }
                 first = first.startsWith("\ufeff") ? first.substring(1) : first;
                 if (!first.endsWith("Timestamp")) {
                     throw new IOException("no timeline header (found \"" + cut(first) + "\")");
                 }
-                local = first.startsWith("Device Local");
-                java.time.LocalDate runDay = null;
-                String runText = "";
-                long run = 0;
+                digest = new TimelineDigestBuilder(keepRows, first.startsWith("Device Local"));
                 for (String ts = csv.next(); ts != null; ts = csv.next()) {
                     if (csv.wasBlank()) {
                         continue; // blank line
                     }
-                    starts[(int) (total % starts.length)] = csv.rowStart();
-                    total++;
-                    // rows are sorted by time: count runs of the same day, parse each day once
-                    if (runDay != null && ts.length() >= 10 && ts.regionMatches(0, runText, 0, 10)) {
-                        run++;
-                    } else {
-                        if (runDay != null) {
-                            days.add(runDay, null, run);
-                        }
-                        runDay = DayCounts.dayOf(ts);
-                        run = 1;
-                        if (runDay == null) {
-                            untimed++;
-                        } else {
-                            runText = ts.substring(0, 10);
-                        }
-                    }
-                }
-                if (runDay != null) {
-                    days.add(runDay, null, run);
+                    starts[(int) (digest.count(ts) % starts.length)] = csv.rowStart();
                 }
             }
+            long total = digest.total();
             long kept = Math.min(total, keepRows);
             if (kept > 0) {
                 long from = starts[(int) ((total - kept) % starts.length)];
                 try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
                     ch.position(from);
-                    BufferedReader r = new BufferedReader(new java.io.InputStreamReader(
-                            java.nio.channels.Channels.newInputStream(ch), StandardCharsets.UTF_8.newDecoder()
-                                    .onMalformedInput(CodingErrorAction.REPLACE)
-                                    .onUnmappableCharacter(CodingErrorAction.REPLACE)), 1 << 16);
-                    CsvRows csv = new CsvRows(r, MAX_FIELD);
-                    for (List<String> row = csv.next(); row != null && last.size() < kept; row = csv.next()) {
-                        if (row.size() == 1 && row.get(0).isEmpty()) {
-                            continue;
-                        }
-                        last.add(new TimelineEvent(field(row, 0), field(row, 1), field(row, 2), field(row, 3)));
-                    }
+                    last = TimelineDigestBuilder.parse(java.nio.channels.Channels.newInputStream(ch), kept);
                 }
             }
         } catch (IOException | RuntimeException e) {
             problems.add(problem(file, e));
         }
-        return new TimelineDigest(true, local, total, untimed, days, last);
-    }
-
-    private static String field(List<String> row, int i) {
-        return i < row.size() ? row.get(i) : "";
+        return digest == null ? new TimelineDigest(true, false, 0, 0, new DayCounts(), List.of())
+                : digest.finish(last);
     }
 
     private static String cut(String s) {

@@ -79,7 +79,15 @@ public final class HtmlReport {
      * Reads the result folder {@code dir} and writes its report to {@code file}.
      */
     public Path write(Path dir, Path file) throws IOException {
-        ResultFolder folder = new FolderReader().read(dir);
+        return write(dir, null, file);
+    }
+
+    /**
+     * Reads the result folder {@code dir}, with {@code timeline} as its timeline.csv's digest
+     * (null: read the file), and writes its report to {@code file}.
+     */
+    public Path write(Path dir, TimelineDigest timeline, Path file) throws IOException {
+        ResultFolder folder = new FolderReader().read(dir, timeline);
         return write(folder, file);
     }
 
