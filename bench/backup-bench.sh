@@ -6,6 +6,7 @@
 # Usage: bench/backup-bench.sh [SCALE]      (SCALE 1.0 = 1,000,000 SMS, 300,000 Safari visits,
 #                                            100,000 Manifest rows, 3,000 processes, 300,000 WhatsApp)
 # Env:   BENCH_DIR (default target/bench; the generated backup is kept there and reused),
+#        RUNS (default 3: floor and check measured alternately, median ratio printed),
 #        VIGIL_JAVA_OPTS (JVM options for the check; default: the launcher's)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,23 +30,32 @@ if [ ! -f "$backup/Manifest.db" ]; then
 fi
 du -sh "$backup" | awk '{print "backup size: " $1}'
 
-echo "== floor (plain SELECT of the same rows through sqlite-jdbc)"
-java -cp "$cp" org.vigil.bench.BenchFloor "$backup" | tee "$work/floor.txt"
-
 ioc_args=()
 if [ -d "$iocs" ]; then ioc_args=(--iocs "$iocs"); else echo "(no $iocs: running without indicators)"; fi
-echo "== vigil ios check-backup"
+
+# The machine's speed varies between runs (shared hosts: +-20 %), so the floor and the check are
+# measured alternately, RUNS times (default 3), and the median ratio is reported.
+runs="${RUNS:-3}"
+: > "$work/results.txt"
+for i in $(seq 1 "$runs"); do
+  echo "== run $i/$runs: floor (plain SELECT of the same rows through sqlite-jdbc)"
+  java -cp "$cp" org.vigil.bench.BenchFloor "$backup" | tee "$work/floor.txt"
+  floor=$(grep "floor total" "$work/floor.txt" | awk '{print $(NF-1)}')
+  echo "== run $i/$runs: vigil ios check-backup"
+  rm -rf "$work/out"
+  /usr/bin/time -v ./vigil ios check-backup "${ioc_args[@]}" \
+    -o "$work/out" "$backup" > "$work/check.log" 2> "$work/time.txt" || { cat "$work/check.log" "$work/time.txt"; exit 1; }
+  grep -E "^\s+\[.*checked" "$work/check.log" || true
+  wall=$(grep "Elapsed (wall clock)" "$work/time.txt" | awk '{print $NF}')
+  user=$(grep "User time" "$work/time.txt" | awk '{print $NF}')
+  sys=$(grep "System time" "$work/time.txt" | awk '{print $NF}')
+  rss=$(grep "Maximum resident set size" "$work/time.txt" | awk '{print $NF}')
+  awk -v wall="$wall" -v user="$user" -v sys="$sys" -v rss="$rss" -v floor="$floor" -v i="$i" 'BEGIN {
+    n = split(wall, p, ":"); secs = 0; for (k = 1; k <= n; k++) secs = secs * 60 + p[k];
+    printf "run %d: check %.2f s wall, %.2f s CPU (user %s + sys %s), peak RSS %.0f MiB; floor %.2f s; ratio %.2f\n",
+      i, secs, user + sys, user, sys, rss / 1024, floor, secs / floor }' | tee -a "$work/results.txt"
+done
 rm -rf "$work/out"
-/usr/bin/time -v ./vigil ios check-backup "${ioc_args[@]}" \
-  -o "$work/out" "$backup" > "$work/check.log" 2> "$work/time.txt" || { cat "$work/check.log" "$work/time.txt"; exit 1; }
-tail -n 12 "$work/check.log"
-wall=$(grep "Elapsed (wall clock)" "$work/time.txt" | awk '{print $NF}')
-user=$(grep "User time" "$work/time.txt" | awk '{print $NF}')
-sys=$(grep "System time" "$work/time.txt" | awk '{print $NF}')
-rss=$(grep "Maximum resident set size" "$work/time.txt" | awk '{print $NF}')
-floor=$(grep "floor total" "$work/floor.txt" | awk '{print $(NF-1)}')
-echo "== result (scale $scale)"
-awk -v wall="$wall" -v user="$user" -v sys="$sys" -v rss="$rss" -v floor="$floor" 'BEGIN {
-  n = split(wall, p, ":"); secs = 0; for (i = 1; i <= n; i++) secs = secs * 60 + p[i];
-  printf "check wall time: %.2f s\ncheck CPU time:  %.2f s (user %s + sys %s)\npeak RSS:        %.0f MiB\n", secs, user + sys, user, sys, rss / 1024;
-  printf "floor (SELECT):  %.2f s\nratio wall/floor: %.2f\n", floor, secs / floor }'
+echo "== result (scale $scale, $runs runs, load average now $(cut -d' ' -f1-3 /proc/loadavg))"
+cat "$work/results.txt"
+awk '{ print $NF }' "$work/results.txt" | sort -n | awk '{ r[NR] = $1 } END { printf "median ratio wall/floor: %.2f\n", (NR % 2) ? r[(NR + 1) / 2] : (r[NR / 2] + r[NR / 2 + 1]) / 2 }'
