@@ -162,6 +162,20 @@ class ParallelDeterminismTest {
     }
 
     @Test
+    void jobsOutsideOneToSixtyFourIsAUsageError() throws Exception {
+        Path backup = tieBackup();
+        CliRunner cli = new CliRunner(tmp.resolve("home"));
+        for (String jobs : List.of("0", "65", "-3")) {
+            CliRunner.Result r = cli.run("ios", "check-backup", "--jobs", jobs, backup.toString());
+            assertThat(r.exitCode()).as(jobs).isEqualTo(ExitCodes.USAGE);
+            assertThat(r.err()).contains("--jobs must be between 1 and 64 (got " + jobs + ")");
+        }
+        CliRunner.Result r = cli.run("ios", "check-backup", "--jobs", "many", backup.toString());
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("--jobs");
+    }
+
+    @Test
     void mvtsSampleBackupGivesTheSameBytes() throws Exception {
         Path backup = SharedData.iosBackup();
         Path iocs = SharedData.generatedIocs();
