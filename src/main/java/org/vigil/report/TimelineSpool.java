@@ -33,7 +33,8 @@ import org.vigil.core.model.TimelineEvent;
  * interleaved; a row carries (module position, sequence within the module), which breaks ties in
  * the sort and in the final merge whatever order the rows arrived in. The in-memory buffer is
  * shared by all modules (at most {@code runSize} rows), so memory does not grow with the number of
- * rows. Not thread-safe: one thread (the run's timeline writer) calls it.
+ * rows. Not thread-safe: one thread (the run's timeline writer) adds, ends and discards;
+ * {@link #beginModule()} alone may be called from another thread (the run opening its sinks).
  */
 final class TimelineSpool implements AutoCloseable {
     private static final Comparator<Row> ORDER = TimelineSpool::compare;
