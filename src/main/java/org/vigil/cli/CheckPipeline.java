@@ -92,6 +92,10 @@ final class CheckPipeline {
     /** Runs the check; returns the result, or throws a CliException with a one-line message. */
     RunResult run(Request req) throws CliException {
         CommonOptions o = req.options();
+        if (o.jobs() < 1 || o.jobs() > ModuleRunner.MAX_JOBS) {
+            throw new CliException(ExitCodes.USAGE, "--jobs must be between 1 and " + ModuleRunner.MAX_JOBS
+                    + " (got " + o.jobs() + ")");
+        }
         Path input = req.input().toAbsolutePath().normalize();
         if (!Files.exists(input, LinkOption.NOFOLLOW_LINKS)) {
             throw new CliException(ExitCodes.INPUT_NOT_FOUND, input + ": no such file or folder");
@@ -161,7 +165,7 @@ final class CheckPipeline {
             try {
                 RunSink sink = stream != null ? stream : (slug, plugin) -> ResultSink.discarding();
                 ModuleRunner runner = new ModuleRunner(source, indicators,
-                        new ModuleOptions(o.fast, o.allowNetwork), clock, console, sink, console.progress());
+                        new ModuleOptions(o.fast, o.allowNetwork), clock, console, sink, console.progress(), o.jobs());
                 List<ModuleOutcome> outcomes = new ArrayList<>(runner.run(modules));
                 if (source instanceof org.vigil.source.android.AndroidQfSource qf) {
                     outcomes.addAll(new AndroidQfNested(clock, env, prompt).run(qf, o, req.timezone(), indicators,

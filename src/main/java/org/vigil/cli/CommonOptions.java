@@ -48,6 +48,21 @@ final class CommonOptions {
     @Option(names = {"-v", "--verbose"}, description = "Show debug messages on the console.")
     boolean verbose;
 
+    @Option(names = {"-j", "--jobs"}, paramLabel = "N",
+            description = "Run up to N modules at the same time (1 to 64; default: the number of processors,"
+                    + " at most 4). 1 runs them one after the other. The outputs are the same bytes either way.")
+    Integer jobs;
+
+    /** The number of modules to run at the same time: {@code --jobs}, else {@link #defaultJobs()}. */
+    int jobs() {
+        return jobs != null ? jobs : defaultJobs();
+    }
+
+    /** min(available processors, 4). */
+    static int defaultJobs() {
+        return Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), 4));
+    }
+
     /** -q, --color, --no-color, --json-summary, --fail-on. */
     @Mixin
     ConsoleOptions console = new ConsoleOptions();

@@ -41,6 +41,10 @@ final class Console implements ModuleRunner.Listener {
     private final TerminalProgress progress;
     private int total;
     private int index;
+    /** Module lines that ended before an earlier module (concurrent run), by position. */
+    private final java.util.SortedMap<Integer, String> waiting = new java.util.TreeMap<>();
+    /** The position of the next module line to print. */
+    private int nextLine = 1;
     private String command;
     private Path input;
     private Path output;
@@ -107,7 +111,7 @@ final class Console implements ModuleRunner.Listener {
     }
 
     /** A line of text for people (not with {@code --quiet}). */
-    void line(String text) {
+    synchronized void line(String text) {
         if (!quiet) {
             clearProgress();
             human.println(text);
@@ -116,18 +120,38 @@ final class Console implements ModuleRunner.Listener {
     }
 
     @Override
-    public void started(ModuleDescriptor descriptor, int index, int total) {
+    public synchronized void started(ModuleDescriptor descriptor, int index, int total) {
         // per runner: a nested acquisition (androidqf's bug report, backup) counts its own modules
         this.index = index;
         this.total = total;
     }
 
     @Override
-    public void finished(ModuleOutcome o, long millis) {
+    public synchronized void finished(ModuleOutcome o, long millis) {
         if (quiet) {
             return;
         }
         line(moduleLine(o, millis, total > 0 ? index : 0, total, style));
+    }
+
+    /**
+     * A module of a run ended: its line is printed once the lines of every module before it are,
+     * so that lines come in module order when modules run at the same time (thread-safe).
+     */
+    @Override
+    public synchronized void finished(ModuleOutcome o, long millis, int index, int total) {
+        if (quiet) {
+            return;
+        }
+        waiting.put(index, moduleLine(o, millis, index, total, style));
+        while (!waiting.isEmpty() && waiting.firstKey() == nextLine) {
+            line(waiting.remove(nextLine));
+            nextLine++;
+        }
+        if (nextLine > total) {
+            nextLine = 1; // the run's modules have all ended: a nested run counts from 1 again
+            waiting.clear();
+        }
     }
 
     /**

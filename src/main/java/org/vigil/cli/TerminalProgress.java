@@ -21,7 +21,10 @@ import org.vigil.core.Progress;
  * line is redrawn with a carriage return and erased with spaces: no escape sequences, so it works
  * on any terminal. When steps nest (a module inside a run), the innermost is shown.
  *
- * <p>Thread-safe: steps may be advanced from worker threads.
+ * <p>Thread-safe: steps may be advanced from worker threads. When several steps run at the same
+ * time (modules running concurrently), one line shows the most recently started step among those
+ * that have run for {@link #DELAY_NANOS}; the others count silently and show when it ends. Every
+ * write to the terminal happens under this object's lock, so lines are never mixed.
  */
 final class TerminalProgress implements Progress {
     /** A step is drawn once it has run this long. */
@@ -37,7 +40,11 @@ final class TerminalProgress implements Progress {
     private final LongSupplier nanos;
     private final Deque<Bar> active = new ArrayDeque<>();
     private int drawn;
-    private long lastDraw;
+    /** The step whose line is drawn, or null. */
+    private Bar current;
+    /** When the line was last drawn, and whether one is: read without the lock to skip most redraws cheaply. */
+    private volatile long lastDraw;
+    private volatile boolean visible;
 
     /**
      * @param err the terminal's standard error
@@ -75,15 +82,17 @@ final class TerminalProgress implements Progress {
             err.flush();
             drawn = 0;
         }
+        current = null;
+        visible = false;
     }
 
     private void maybeDraw(Bar bar, boolean force) {
         long now = nanos.getAsLong();
-        if (now - bar.started < DELAY_NANOS) {
+        if (now - bar.started < DELAY_NANOS || (!force && visible && now - lastDraw < INTERVAL_NANOS)) {
             return;
         }
         synchronized (this) {
-            if (bar.closed || active.peek() != bar || (!force && drawn > 0 && now - lastDraw < INTERVAL_NANOS)) {
+            if (bar.closed || shown(now) != bar || (!force && drawn > 0 && now - lastDraw < INTERVAL_NANOS)) {
                 return;
             }
             String line = render(bar, now);
@@ -92,7 +101,19 @@ final class TerminalProgress implements Progress {
             err.flush();
             drawn = line.length() + pad;
             lastDraw = now;
+            current = bar;
+            visible = true;
         }
+    }
+
+    /** The step to show: the most recently started one that has run long enough to be drawn. */
+    private Bar shown(long now) {
+        for (Bar b : active) { // most recent first
+            if (now - b.started >= DELAY_NANOS) {
+                return b;
+            }
+        }
+        return null;
     }
 
     private synchronized void end(Bar bar) {
@@ -100,7 +121,7 @@ final class TerminalProgress implements Progress {
             return;
         }
         bar.closed = true;
-        boolean shown = active.peek() == bar;
+        boolean shown = current == bar;
         active.remove(bar);
         if (shown) {
             clear();

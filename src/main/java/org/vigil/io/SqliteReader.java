@@ -32,11 +32,15 @@ public final class SqliteReader implements AutoCloseable {
     private final Connection connection;
     private final Path tempDir;
     private final Path path;
+    private final SQLiteConfig config;
+    private final String url;
 
-    private SqliteReader(Connection connection, Path tempDir, Path path) {
+    private SqliteReader(Connection connection, Path tempDir, Path path, SQLiteConfig config, String url) {
         this.connection = connection;
         this.tempDir = tempDir;
         this.path = path;
+        this.config = config;
+        this.url = url;
     }
 
     /**
@@ -70,7 +74,7 @@ public final class SqliteReader implements AutoCloseable {
         String url = "jdbc:sqlite:" + target.toUri() + (immutable ? "?mode=ro&immutable=1" : "");
         try {
             Connection c = config.createConnection(url);
-            SqliteReader reader = new SqliteReader(c, temp, db);
+            SqliteReader reader = new SqliteReader(c, temp, db, config, url);
             try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT name FROM sqlite_master")) {
                 while (rs.next()) {
                     rs.getString(1);
@@ -103,6 +107,15 @@ public final class SqliteReader implements AutoCloseable {
     /** The open connection (read-only). */
     public Connection connection() {
         return connection;
+    }
+
+    /**
+     * Another read-only connection to the same database (the same private copy when there is
+     * one), for another thread: JDBC connections are not shared between threads. The caller
+     * closes it, before closing this reader.
+     */
+    public Connection newConnection() throws SQLException {
+        return config.createConnection(url);
     }
 
     /** The file this reader was opened on. */

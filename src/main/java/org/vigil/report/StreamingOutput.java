@@ -36,6 +36,12 @@ import org.vigil.report.html.Messages;
  * {@code <slug>.json} (created on the first record, as MVT writes the file only when there are
  * results), each timeline row into a {@link TimelineSpool}; {@link #finish} then writes
  * timeline.csv and the run-level files. Memory stays bounded whatever the number of records.
+ *
+ * <p>Modules may run at the same time: sinks are opened in run order ({@link #open} fixes a
+ * module's position: ties in timeline.csv and the order of the files {@link #finish} lists follow
+ * it), then each is used by its module's thread while the others are. The two writer threads are
+ * shared by all modules and keep each module's order; a module's {@link ResultSink#finish()} waits
+ * only for the jobs queued before it (a bounded queue), never for another module to end.
  */
 public final class StreamingOutput implements RunSink, AutoCloseable {
     /** Rows kept in memory before the timeline spills a sorted run to disk. */
@@ -46,6 +52,9 @@ public final class StreamingOutput implements RunSink, AutoCloseable {
     private final TimelineSpool spool;
     private final ObjectMapper mapper = MvtJson.mapper().disable(SerializationFeature.FLUSH_AFTER_WRITE_VALUE);
     private final List<Path> written = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** The {@code <slug>.json} files modules streamed, by their position in the run (completion order varies). */
+    private final java.util.SortedMap<Integer, Path> streamed =
+            java.util.Collections.synchronizedSortedMap(new java.util.TreeMap<>());
     private final Writer recordWriter = new Writer("vigil-record-writer");
     /** Serialise record batches in parallel (the reading thread uses one core). */
     private final java.util.concurrent.ExecutorService serialisers = java.util.concurrent.Executors.newFixedThreadPool(
@@ -75,13 +84,10 @@ public final class StreamingOutput implements RunSink, AutoCloseable {
     }
 
     @Override
-    public ResultSink open(String slug, String pluginName) {
+    public synchronized ResultSink open(String slug, String pluginName) {
         Path file = dir.resolve(slug + ".json");
-        timelineWriter.call(() -> {
-            spool.beginModule(); // on the thread that owns the spool
-            return 0L;
-        }, file);
-        return new ModuleSink(file);
+        // the module's position in the run; its rows are then added on the thread that owns the spool
+        return new ModuleSink(file, spool.beginModule());
     }
 
     /**
@@ -90,15 +96,19 @@ public final class StreamingOutput implements RunSink, AutoCloseable {
      */
     public List<Path> finish(RunResult run) throws IOException {
         OutputWriter w = new OutputWriter();
+        synchronized (streamed) {
+            written.addAll(streamed.values()); // in run order, however the modules' ends interleaved
+        }
         for (ModuleOutcome o : run.outcomes()) {
             if (o.hasResults()) {
                 written.add(w.json(dir.resolve(o.slug() + ".json"), o.results()));
             }
             if (!o.timeline().isEmpty()) {
-                spool.beginModule();
+                TimelineSpool.ModuleRows rows = spool.beginModule();
                 for (TimelineEvent e : o.timeline()) {
-                    spool.add(e);
+                    spool.add(rows, e);
                 }
+                spool.endModule(rows);
             }
         }
         TimelineDigest digest = null; // no timeline written: the report reads the folder as it is
@@ -216,13 +226,15 @@ public final class StreamingOutput implements RunSink, AutoCloseable {
     private final class ModuleSink implements ResultSink {
         private static final int BATCH = 512;
         private final Path file;
+        private final TimelineSpool.ModuleRows spooled;
         private OutputStream out;
         private boolean first = true;
         private List<Object> records = new ArrayList<>(BATCH);
         private List<TimelineEvent> rows = new ArrayList<>(BATCH);
 
-        ModuleSink(Path file) {
+        ModuleSink(Path file, TimelineSpool.ModuleRows spooled) {
             this.file = file;
+            this.spooled = spooled;
         }
 
         @Override
@@ -266,7 +278,7 @@ public final class StreamingOutput implements RunSink, AutoCloseable {
         /** On the timeline writer's thread. */
         private void spool(List<TimelineEvent> items) throws IOException {
             for (TimelineEvent e : items) {
-                spool.add(e);
+                spool.add(spooled, e);
             }
         }
 
@@ -282,13 +294,13 @@ public final class StreamingOutput implements RunSink, AutoCloseable {
                 if (out != null) {
                     out.write("\n]".getBytes(StandardCharsets.US_ASCII));
                     out.close();
-                    written.add(file);
+                    streamed.put(spooled.index(), file);
                 }
                 return 0L;
             }, file);
             return timelineWriter.call(() -> {
                 spool(lastRows);
-                return spool.moduleRows();
+                return spool.endModule(spooled);
             }, file);
         }
 
@@ -304,7 +316,7 @@ public final class StreamingOutput implements RunSink, AutoCloseable {
                 return 0L;
             }, file);
             timelineWriter.call(() -> {
-                spool.discardModule();
+                spool.discardModule(spooled);
                 return 0L;
             }, file);
         }

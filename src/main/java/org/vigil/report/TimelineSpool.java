@@ -28,12 +28,46 @@ import org.vigil.report.folder.TimelineDigestBuilder;
  * {@code runSize} rows, then sorted and written to temporary run files; {@link #writeCsv} merges
  * them in timestamp order, copying bytes. Ties keep the run order (module order, then the order
  * a module produced its rows), as MVT's stable sort does.
+ *
+ * <p>Per module: each module has its own {@link ModuleRows} (its position in the run, its
+ * duplicate set and row counter), so that rows of modules running at the same time can be added
+ * interleaved; a row carries (module position, sequence within the module), which breaks ties in
+ * the sort and in the final merge whatever order the rows arrived in. The in-memory buffer is
+ * shared by all modules (at most {@code runSize} rows), so memory does not grow with the number of
+ * rows. Not thread-safe: one thread (the run's timeline writer) adds, ends and discards;
+ * {@link #beginModule()} alone may be called from another thread (the run opening its sinks).
  */
 final class TimelineSpool implements AutoCloseable {
     private static final Comparator<Row> ORDER = TimelineSpool::compare;
 
-    /** One row: its sort key and its CSV line (UTF-8, with CRLF). */
+    /** One row: its sort key (timestamp, module position, sequence within the module) and its CSV line (UTF-8, with CRLF). */
     private record Row(String timestamp, long seq, int module, byte[] csv) {}
+
+    /**
+     * One module's share of the timeline: its position in the run (ties between modules follow
+     * it), the hashes of its rows (duplicates are dropped within a module only), the sequence of
+     * its rows and how many it added. Created by {@link #beginModule()}.
+     */
+    static final class ModuleRows {
+        private final int index;
+        private LongPairSet seen = new LongPairSet();
+        private long seq;
+        private long rows;
+
+        private ModuleRows(int index) {
+            this.index = index;
+        }
+
+        /** Its position in the run (from 0). */
+        int index() {
+            return index;
+        }
+
+        /** Rows it added (after deduplication). */
+        long rows() {
+            return rows;
+        }
+    }
 
     private final Path tempDir;
     private final int runSize;
@@ -41,10 +75,7 @@ final class TimelineSpool implements AutoCloseable {
     private final List<Path> runs = new ArrayList<>();
     private final Set<Integer> discarded = new HashSet<>();
     private final StringBuilder line = new StringBuilder(256);
-    private LongPairSet seen = new LongPairSet();
-    private int module = -1;
-    private long seq;
-    private long moduleRows;
+    private int modules;
     private long live;
 
     TimelineSpool(Path tempDir, int runSize) {
@@ -54,26 +85,33 @@ final class TimelineSpool implements AutoCloseable {
 
     private static int compare(Row a, Row b) {
         int c = a.timestamp.compareTo(b.timestamp);
+        if (c != 0) {
+            return c;
+        }
+        c = Integer.compare(a.module, b.module);
         return c != 0 ? c : Long.compare(a.seq, b.seq);
     }
 
-    /** Starts the next module: duplicates are looked for within a module only. */
-    void beginModule() {
-        module++;
-        seen = new LongPairSet();
-        moduleRows = 0;
+    /**
+     * Starts the next module of the run (modules are begun in run order; their rows may then come
+     * interleaved): duplicates are looked for within a module only.
+     */
+    synchronized ModuleRows beginModule() {
+        return new ModuleRows(modules++);
     }
 
-    /** Rows the current module added (after deduplication). */
-    long moduleRows() {
-        return moduleRows;
+    /** The module completed: frees its duplicate set; returns the rows it added. */
+    long endModule(ModuleRows m) {
+        m.seen = null;
+        return m.rows;
     }
 
-    /** Drops the current module's rows (the module failed). */
-    void discardModule() {
-        discarded.add(module);
-        live -= moduleRows;
-        moduleRows = 0;
+    /** Drops the module's rows (the module failed). */
+    void discardModule(ModuleRows m) {
+        discarded.add(m.index);
+        live -= m.rows;
+        m.rows = 0;
+        m.seen = null;
     }
 
     /** True when no row of a module that completed was added. */
@@ -81,8 +119,11 @@ final class TimelineSpool implements AutoCloseable {
         return live == 0;
     }
 
-    /** Adds a row of the current module unless it is a duplicate; true when added. */
-    boolean add(TimelineEvent e) throws IOException {
+    /** Adds a row of module {@code m} unless it is a duplicate within it; true when added. */
+    boolean add(ModuleRows m, TimelineEvent e) throws IOException {
+        if (m.seen == null) {
+            throw new IllegalStateException("module " + m.index + " already ended");
+        }
         // the CSV line encodes the four fields unambiguously (all quoted, quotes doubled): its
         // hash identifies the row
         line.setLength(0);
@@ -96,11 +137,11 @@ final class TimelineSpool implements AutoCloseable {
             hi = (hi << 8) | (b[i] & 0xff);
             lo = (lo << 8) | (b[i + 8] & 0xff);
         }
-        if (!seen.add(hi, lo)) {
+        if (!m.seen.add(hi, lo)) {
             return false;
         }
-        buffer.add(new Row(e.timestamp(), seq++, module, csv));
-        moduleRows++;
+        buffer.add(new Row(e.timestamp(), m.seq++, m.index, csv));
+        m.rows++;
         live++;
         if (buffer.size() >= runSize) {
             spill();

@@ -50,6 +50,16 @@ public interface AcquisitionSource extends AutoCloseable {
     /** A file at a path relative to {@link #root()} (e.g. {@code Info.plist}), if present. */
     Optional<Path> rootFile(String relativePath);
 
+    /**
+     * True when several modules may read this source at the same time (from different threads):
+     * every method may then be called concurrently, and what one caller gets does not depend on
+     * what another does. False (the default) makes the run read it one module at a time.
+     * Implementations that return true say in their Javadoc why it is safe.
+     */
+    default boolean concurrentReads() {
+        return false;
+    }
+
     /** What the acquisition says about the device. */
     DeviceInfo deviceInfo();
 

@@ -116,6 +116,68 @@ class TerminalProgressTest {
     }
 
     @Test
+    void concurrentStepsShareOneLineAndAYoungStepDoesNotHideALongOne() {
+        Progress.Step sms = progress.start("sms", 0, Progress.Unit.RECORDS);
+        advanceClock(500);
+        Progress.Step tcc = progress.start("tcc", 0, Progress.Unit.RECORDS); // started later, still young
+        sms.advance(1000);
+        assertThat(text.toString()).isEqualTo("\rsms  |  1,000 records  0:00");
+        tcc.advance(5); // too young to be drawn
+        tcc.close(); // was never drawn: the line stays
+        assertThat(text.toString()).isEqualTo("\rsms  |  1,000 records  0:00");
+        Progress.Step manifest = progress.start("manifest", 0, Progress.Unit.RECORDS);
+        advanceClock(500);
+        sms.advance(1); // manifest now runs long enough: the most recent long step is the one shown
+        manifest.advance(7);
+        String last = text.toString().substring(text.toString().lastIndexOf('\r') + 1);
+        assertThat(last.strip()).isEqualTo("manifest  |  7 records  0:00");
+        manifest.close(); // erased; sms shows again on its next update
+        assertThat(text.toString()).endsWith("\r" + " ".repeat(last.length()) + "\r");
+        sms.advance(1);
+        assertThat(text.toString()).endsWith("\rsms  |  1,002 records  0:01");
+        sms.close();
+    }
+
+    @Test
+    void stepsAdvancedFromManyThreadsNeverMixTheirLines() throws Exception {
+        StringWriter out = new StringWriter();
+        TerminalProgress shared = new TerminalProgress(new PrintWriter(out), 100, now::get);
+        advanceClock(0);
+        java.util.List<Thread> threads = new java.util.ArrayList<>();
+        java.util.List<Progress.Step> steps = new java.util.ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            steps.add(shared.start("module" + t, 0, Progress.Unit.RECORDS));
+        }
+        advanceClock(1_000);
+        for (int t = 0; t < 4; t++) {
+            Progress.Step step = steps.get(t);
+            Thread thread = new Thread(() -> {
+                for (int i = 0; i < 2_000; i++) {
+                    step.advance(1);
+                    if (i % 100 == 0) {
+                        now.addAndGet(INTERVAL_NANOS_FOR_TEST);
+                    }
+                }
+                step.close();
+            });
+            threads.add(thread);
+            thread.start();
+        }
+        for (Thread t : threads) {
+            t.join(60_000);
+        }
+        // every redraw is one whole line: "\r" + label + spinner + count + time, padded with spaces
+        for (String piece : out.toString().split("\r")) {
+            if (!piece.isBlank()) {
+                assertThat(piece.stripTrailing()).matches("module[0-3]  [|/\\\\-]  [0-9,]+ records?  [0-9]+:[0-9]{2}");
+            }
+        }
+        assertThat(out.toString()).endsWith("\r"); // the last step's end erased the line
+    }
+
+    private static final long INTERVAL_NANOS_FOR_TEST = TerminalProgress.INTERVAL_NANOS;
+
+    @Test
     void formatsCountsSizesAndTimes() {
         assertThat(TerminalProgress.count(1_234_567, Progress.Unit.RECORDS)).isEqualTo("1,234,567");
         assertThat(TerminalProgress.count(512, Progress.Unit.BYTES)).isEqualTo("512 B");

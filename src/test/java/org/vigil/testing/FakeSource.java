@@ -28,6 +28,7 @@ public final class FakeSource implements AcquisitionSource {
     private final Map<String, ArtifactRef> refs = new TreeMap<>();
     private final Map<String, Path> files = new TreeMap<>();
     private DeviceInfo deviceInfo = DeviceInfo.empty();
+    private boolean concurrentReads;
 
     public FakeSource(SourceKind kind, Path root) {
         this.kind = kind;
@@ -46,6 +47,20 @@ public final class FakeSource implements AcquisitionSource {
             files.put(id, file);
         }
         return this;
+    }
+
+    /**
+     * Lets modules read this source at the same time (its maps are only read once the test has
+     * filled them).
+     */
+    public FakeSource concurrentReads(boolean allowed) {
+        this.concurrentReads = allowed;
+        return this;
+    }
+
+    @Override
+    public boolean concurrentReads() {
+        return concurrentReads;
     }
 
     public FakeSource deviceInfo(DeviceInfo info) {

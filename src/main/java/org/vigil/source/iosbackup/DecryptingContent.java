@@ -19,6 +19,11 @@ import org.vigil.source.iosbackup.crypto.EncryptedBackup;
 /**
  * Decrypts the files of an encrypted backup on demand into a private temporary folder (owner-only
  * on POSIX systems, outside the evidence), once per file, and deletes the folder on close.
+ *
+ * <p>Thread-safe: a file is decrypted under a lock of its own (two modules asking for the same
+ * file wait for one decryption; different files are decrypted at the same time), into a
+ * {@code .part} file named after its fileID and moved into place once complete, so a reader never
+ * sees a partial file. {@link EncryptedBackup} is immutable and creates its ciphers per call.
  */
 final class DecryptingContent implements IosBackupSource.Content {
     private static final Logger LOG = LoggerFactory.getLogger(DecryptingContent.class);
@@ -26,6 +31,8 @@ final class DecryptingContent implements IosBackupSource.Content {
     private final EncryptedBackup backup;
     private final Path workspace;
     private final Map<String, Path> decrypted = new ConcurrentHashMap<>();
+    /** One lock per fileID being (or once) decrypted. */
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
     /** Deletes the workspace if the JVM stops (e.g. Ctrl-C) before {@link #close()}. */
     private final Thread onExit;
 
@@ -59,7 +66,7 @@ final class DecryptingContent implements IosBackupSource.Content {
         if (done != null) {
             return done;
         }
-        synchronized (this) {
+        synchronized (locks.computeIfAbsent(ref.id(), id -> new Object())) {
             done = decrypted.get(ref.id());
             if (done != null) {
                 return done;
@@ -114,6 +121,7 @@ final class DecryptingContent implements IosBackupSource.Content {
     @Override
     public void close() throws IOException {
         decrypted.clear();
+        locks.clear();
         try {
             Runtime.getRuntime().removeShutdownHook(onExit);
         } catch (IllegalStateException e) {

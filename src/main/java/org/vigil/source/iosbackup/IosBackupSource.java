@@ -54,6 +54,13 @@ import org.vigil.source.SourceKind;
  * <p>Encrypted backups ({@link #openEncrypted}) are read in place: the decrypted Manifest.db and
  * each file asked for are written to a private temporary folder deleted on {@link #close()};
  * modules see the same plain files as from an unencrypted backup.
+ *
+ * <p>Concurrent reads ({@link #concurrentReads()}) are safe: the device information, root and
+ * entry count are fixed when the source opens; each Manifest.db query borrows a connection of its
+ * own (a small pool of read-only connections to the same file, one per concurrent query, so no
+ * JDBC connection, statement or result set is shared between threads); content paths are
+ * resolved without shared state; an encrypted backup's files are decrypted once each, under a
+ * per-file lock ({@link DecryptingContent}), with ciphers created per call.
  */
 public final class IosBackupSource implements AcquisitionSource {
     private static final Logger LOG = LoggerFactory.getLogger(IosBackupSource.class);
@@ -87,6 +94,10 @@ public final class IosBackupSource implements AcquisitionSource {
     private final Content content;
     /** The plain Manifest.db when it is not the backup's own (decrypted copy), else null. */
     private final Path plainManifest;
+    /** Manifest.db connections not in use (the reader's own first); guarded by itself. */
+    private final java.util.Deque<java.sql.Connection> idle = new java.util.ArrayDeque<>();
+    /** Connections opened for concurrent queries, closed with the source; guarded by {@link #idle}. */
+    private final List<java.sql.Connection> extra = new ArrayList<>();
 
     /**
      * Turns a stored backup file into its plain content (decryption), and owns the private files
@@ -115,6 +126,7 @@ public final class IosBackupSource implements AcquisitionSource {
         this.entryCount = entryCount;
         this.content = content;
         this.plainManifest = plainManifest;
+        this.idle.push(manifest.connection());
     }
 
     /**
@@ -334,7 +346,8 @@ public final class IosBackupSource implements AcquisitionSource {
     private void queryRows(String sql, List<String> params, java.util.function.BiConsumer<ArtifactRef, byte[]> consumer)
             throws IOException {
         int undecodable = 0;
-        try (PreparedStatement ps = manifest.connection().prepareStatement(sql)) {
+        java.sql.Connection connection = borrow();
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
             for (int i = 0; i < params.size(); i++) {
                 ps.setString(i + 1, params.get(i));
             }
@@ -357,10 +370,43 @@ public final class IosBackupSource implements AcquisitionSource {
             }
         } catch (SQLException e) {
             throw new IOException(root.resolve(MANIFEST_DB) + ": query failed (" + oneLine(e.getMessage()) + ")", e);
+        } finally {
+            synchronized (idle) {
+                idle.push(connection);
+            }
         }
         if (undecodable > 0) {
             LOG.warn("{}: {} entries have unreadable file metadata", root.resolve(MANIFEST_DB), undecodable);
         }
+    }
+
+    /** A Manifest.db connection no other thread uses until it is pushed back on {@link #idle}. */
+    private java.sql.Connection borrow() throws IOException {
+        synchronized (idle) {
+            java.sql.Connection c = idle.poll();
+            if (c != null) {
+                return c;
+            }
+        }
+        try {
+            java.sql.Connection c = manifest.newConnection();
+            synchronized (idle) {
+                extra.add(c);
+            }
+            return c;
+        } catch (SQLException e) {
+            throw new IOException(root.resolve(MANIFEST_DB) + ": cannot open another connection ("
+                    + oneLine(e.getMessage()) + ")", e);
+        }
+    }
+
+    /**
+     * True: modules may read this backup at the same time (see the class comment for why it is
+     * safe).
+     */
+    @Override
+    public boolean concurrentReads() {
+        return true;
     }
 
     @Override
@@ -461,6 +507,17 @@ public final class IosBackupSource implements AcquisitionSource {
     @Override
     public void close() {
         try {
+            synchronized (idle) {
+                for (java.sql.Connection c : extra) {
+                    try {
+                        c.close();
+                    } catch (SQLException e) {
+                        LOG.debug("closing a Manifest.db connection: {}", e.getMessage());
+                    }
+                }
+                extra.clear();
+                idle.clear();
+            }
             manifest.close();
         } finally {
             if (content != null) {

@@ -750,6 +750,19 @@ public final class IosFsSource implements AcquisitionSource {
         return SourceKind.IOS_FS;
     }
 
+    /**
+     * True: modules may read this dump at the same time. The index, layout and device
+     * information are built when the source opens and never change; a folder dump's files are
+     * read in place (paths resolved and checked per call, no shared state); an archive's entries
+     * are extracted under this source's lock ({@code extractWithSidecars}, which also guards the
+     * extracted/failed maps, the set of found files and the pass counter), each into its own file
+     * of the private workspace, so a module never sees another's half-written file.
+     */
+    @Override
+    public boolean concurrentReads() {
+        return true;
+    }
+
     @Override
     public Path root() {
         return folderRoot != null ? folderRoot : input;
