@@ -120,10 +120,11 @@ class TimelineDigestFromMergeTest {
                 out.finish(new RunResult(info(false), List.of()));
             }
             TimelineSpool spool = new TimelineSpool(tmp.resolve("spool" + rows), 5);
-            spool.beginModule();
+            TimelineSpool.ModuleRows m = spool.beginModule();
             for (TimelineEvent e : modules.get(0)) {
-                spool.add(e);
+                spool.add(m, e);
             }
+            spool.endModule(m);
             spool.writeCsv(tmp.resolve("t" + rows + ".csv"), false, builder);
             spool.close();
             TimelineDigest built = builder.build();
@@ -150,10 +151,11 @@ class TimelineDigestFromMergeTest {
         Files.createDirectories(dir);
         TimelineSpool spool = new TimelineSpool(tmp.resolve("spool-" + dir.getFileName()), runSize);
         for (List<TimelineEvent> rows : modules) {
-            spool.beginModule();
+            TimelineSpool.ModuleRows m = spool.beginModule();
             for (TimelineEvent e : rows) {
-                spool.add(e);
+                spool.add(m, e);
             }
+            spool.endModule(m);
         }
         TimelineDigestBuilder builder = TimelineDigestBuilder.withDefaults(local);
         spool.writeCsv(dir.resolve("timeline.csv"), local, builder);
