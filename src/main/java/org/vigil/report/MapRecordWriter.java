@@ -33,6 +33,13 @@ final class MapRecordWriter {
 
     /** Encoded {@code "\n" + indent + "\"key\": "} per (depth, key); bounded. */
     private final Map<String, byte[]>[] names;
+    /**
+     * Per depth, the last {@link RowMap.Columns} written and its encoded names by position: the
+     * rows of one query share their columns and come in sequence, so one slot per depth saves a
+     * hash lookup per cell (bounded: one array per depth).
+     */
+    private final RowMap.Columns[] rowColumns = new RowMap.Columns[MAX_DEPTH + 2];
+    private final byte[][][] rowNames = new byte[MAX_DEPTH + 2][][];
     private byte[] buf = new byte[1 << 16];
     private int len;
 
@@ -102,13 +109,18 @@ final class MapRecordWriter {
         }
         byte1('{');
         if (map instanceof RowMap row) {
-            // a table row: keys and values by position, no entry objects
-            RowMap.Columns columns = row.columns();
-            for (int i = 0; i < columns.size(); i++) {
-                if (i > 0) {
+            // a table row: keys and values by position, no entry objects, names encoded once
+            byte[][] encoded = rowNames(row.columns(), depth + 1);
+            boolean first = true;
+            for (int i = 0; i < encoded.length; i++) {
+                if (!row.isPresent(i)) {
+                    continue;
+                }
+                if (!first) {
                     byte1(',');
                 }
-                raw(fieldName(columns.name(i), depth + 1));
+                first = false;
+                raw(encoded[i]);
                 if (!append(row.valueAt(i), depth + 1)) {
                     return false;
                 }
@@ -170,6 +182,18 @@ final class MapRecordWriter {
     void byte1(int b) {
         ensure(1);
         buf[len++] = (byte) b;
+    }
+
+    private byte[][] rowNames(RowMap.Columns columns, int depth) {
+        if (rowColumns[depth] != columns) {
+            byte[][] encoded = new byte[columns.size()][];
+            for (int i = 0; i < encoded.length; i++) {
+                encoded[i] = fieldName(columns.name(i), depth);
+            }
+            rowColumns[depth] = columns;
+            rowNames[depth] = encoded;
+        }
+        return rowNames[depth];
     }
 
     private byte[] fieldName(String key, int depth) {

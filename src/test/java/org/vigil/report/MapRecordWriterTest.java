@@ -112,6 +112,45 @@ class MapRecordWriterTest {
     }
 
     @Test
+    void rowMapsWithOptionalKeysAndSeveralColumnSetsAreWrittenLikeTheirLinkedHashMaps() throws Exception {
+        org.vigil.io.RowMap.Columns a = org.vigil.io.RowMap.Columns.of(new String[] {"Z_PK", "ZTEXT", "Z_PK"},
+                "isodate", "links").withOptional("links");
+        org.vigil.io.RowMap.Columns b = org.vigil.io.RowMap.Columns.of(new String[] {"id", "url"}, "links")
+                .withOptional("id", "links");
+        Random random = new Random(3);
+        List<Object> rows = new ArrayList<>();
+        List<Object> maps = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            // columns change between rows (and a row may nest another row) to exercise the name cache
+            org.vigil.io.RowMap.Columns c = random.nextInt(3) == 0 ? b : a;
+            org.vigil.io.RowMap row = new org.vigil.io.RowMap(c);
+            Map<String, Object> map = new LinkedHashMap<>();
+            for (int k = 0; k < c.size(); k++) {
+                if (c.isOptional(k) && random.nextBoolean()) {
+                    continue;
+                }
+                Object v = k == 1 && random.nextInt(5) == 0 ? nested(random) : randomValue(random, 2);
+                row.put(c.name(k), v);
+                map.put(c.name(k), v);
+            }
+            rows.add(row);
+            maps.add(map);
+        }
+        assertThat(direct(rows)).isEqualTo(direct(maps));
+        assertSameAsJackson(rows);
+    }
+
+    private static org.vigil.io.RowMap nested(Random random) {
+        org.vigil.io.RowMap.Columns inner = org.vigil.io.RowMap.Columns.of(new String[] {"a", "b"}).withOptional("a");
+        org.vigil.io.RowMap row = new org.vigil.io.RowMap(inner);
+        if (random.nextBoolean()) {
+            row.put("a", random.nextLong());
+        }
+        row.put("b", List.of("x"));
+        return row;
+    }
+
+    @Test
     void unsupportedValuesAreRefusedSoTheCallerFallsBack() {
         record Bean(String name) {}
         Map<String, Object> row = new LinkedHashMap<>();
