@@ -233,23 +233,35 @@ final class MapRecordWriter {
     }
 
     /** A JSON string: {@code "} and {@code \} escaped, control and non-ASCII characters as escapes. */
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): exact for printable ASCII
     private void string(String s) {
         int n = s.length();
         ensure(n + 2);
         buf[len++] = '"';
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-                if (len == buf.length) {
-                    ensure(1);
-                }
-                buf[len++] = (byte) c;
-            } else {
-                escape(c);
+        int i = 0;
+        while (i < n) {
+            // a run of characters written as they are, copied in one go
+            int end = i;
+            while (end < n && isPlain(s.charAt(end))) {
+                end++;
             }
+            if (end > i) {
+                ensure(end - i); // escapes may have used the room reserved above
+                s.getBytes(i, end, buf, len);
+                len += end - i;
+            }
+            if (end < n) {
+                escape(s.charAt(end++));
+            }
+            i = end;
         }
         ensure(1);
         buf[len++] = '"';
+    }
+
+    /** Printable ASCII other than {@code "} and {@code \}: written as it is. */
+    private static boolean isPlain(char c) {
+        return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
     }
 
     private void escape(char c) {
