@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.common.net.InternetDomainName;
+import com.google.thirdparty.publicsuffix.PublicSuffixPatterns;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,9 +13,9 @@ import java.sql.SQLException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vigil.core.ArtifactNotFoundException;
@@ -167,11 +168,38 @@ public final class Manifest implements Module {
             return;
         }
         String data = e.relativePath() + " - " + e.domain();
-        for (String t : new TreeSet<>(List.of(e.created(), e.modified(), e.statusChanged()))) {
-            String macb = (t.equals(e.modified()) ? "M" : "-") + "-" + (t.equals(e.statusChanged()) ? "C" : "-")
-                    + (t.equals(e.created()) ? "B" : "-");
-            out.timeline(t, macb, data);
+        // each distinct time once, in ascending order
+        String[] times = {e.created(), e.modified(), e.statusChanged()};
+        sort3(times);
+        for (int i = 0; i < times.length; i++) {
+            String t = times[i];
+            if (i > 0 && t.equals(times[i - 1])) {
+                continue;
+            }
+            out.timeline(t, MACB[(t.equals(e.modified()) ? 4 : 0) | (t.equals(e.statusChanged()) ? 2 : 0)
+                    | (t.equals(e.created()) ? 1 : 0)], data);
         }
+    }
+
+    /** MACB codes by bits (4 modified, 2 status changed, 1 born). */
+    private static final String[] MACB = {"----", "---B", "--C-", "--CB", "M---", "M--B", "M-C-", "M-CB"};
+
+    private static void sort3(String[] a) {
+        if (a[0].compareTo(a[1]) > 0) {
+            swap(a, 0, 1);
+        }
+        if (a[1].compareTo(a[2]) > 0) {
+            swap(a, 1, 2);
+        }
+        if (a[0].compareTo(a[1]) > 0) {
+            swap(a, 0, 1);
+        }
+    }
+
+    private static void swap(String[] a, int i, int j) {
+        String t = a[i];
+        a[i] = a[j];
+        a[j] = t;
     }
 
     /** The indicator checks of one record (shared by run and recheck). */
@@ -187,7 +215,7 @@ public final class Manifest implements Module {
         String lower = relativePath.toLowerCase(Locale.ROOT);
         Set<String> seen = new HashSet<>();
         for (String part : lower.split("_", -1)) {
-            if (!hasPublicSuffixHost(part)) {
+            if (part.indexOf('.') < 0 || !hasPublicSuffixHost(part)) {
                 continue;
             }
             Optional<IndicatorMatch> m = indicators.checkUrl(part);
@@ -221,10 +249,49 @@ public final class Manifest implements Module {
         if (colon >= 0) {
             host = host.substring(0, colon);
         }
-        if (host.indexOf('.') < 0 || !InternetDomainName.isValid(host)) {
+        if (host.indexOf('.') < 0) {
+            return false;
+        }
+        // most file names end in a label no rule of the Public Suffix List ends in ("plist",
+        // "db"): a set lookup instead of a full parse per name. Guava also splits at the
+        // ideographic and full-width dots and drops a trailing dot: those names get the full check.
+        String last = host.substring(host.lastIndexOf('.') + 1);
+        if (!last.isEmpty() && !SUFFIX_LAST_LABELS.contains(last) && !hasUnicodeDot(host)) {
+            return false;
+        }
+        if (!InternetDomainName.isValid(host)) {
             return false;
         }
         return InternetDomainName.from(host).isUnderPublicSuffix();
+    }
+
+    /**
+     * The last label of every rule (exact, wildcard and exception) of the Public Suffix List in
+     * the Guava release Vigil ships (its {@code PublicSuffixPatterns}, the tables
+     * {@link InternetDomainName} matches against): a host whose last label is not among them has
+     * no public suffix.
+     */
+    private static final Set<String> SUFFIX_LAST_LABELS = suffixLastLabels();
+
+    private static Set<String> suffixLastLabels() {
+        Set<String> labels = new HashSet<>();
+        for (Map<String, ?> rules : List.of(PublicSuffixPatterns.EXACT, PublicSuffixPatterns.UNDER,
+                PublicSuffixPatterns.EXCLUDED)) {
+            for (String rule : rules.keySet()) {
+                labels.add(rule.substring(rule.lastIndexOf('.') + 1));
+            }
+        }
+        return Set.copyOf(labels);
+    }
+
+    private static boolean hasUnicodeDot(String host) {
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if (c == '\u3002' || c == '\uff0e' || c == '\uff61') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Re-checks {@code manifest.json} records (MVT's or Vigil's): the indicator checks only. */

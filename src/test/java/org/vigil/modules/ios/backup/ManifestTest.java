@@ -111,6 +111,30 @@ class ManifestTest {
     }
 
     @Test
+    void probedAndFullChecksAgree() {
+        // the last-label shortcut must agree with Guava's full parse, including on rules whose
+        // top label is not a rule itself (web.za), wildcard and exception rules, and names Guava
+        // normalises (trailing dot, ideographic dots)
+        List<String> hosts = new java.util.ArrayList<>(List.of("www.example.org", "a.b.example.ck", "www.ck",
+                "123.dat", "file_1.plist", "x.blogspot.com", "example.com.", "bücher.de", "a.b.kawasaki.jp",
+                "city.kawasaki.jp", "-bad.com", "a..com", "1.2.3.4", "foo.123", "x.web.za", "web.za", "za",
+                "example\u3002com", "example\uff0ecom", "example.com\uff61", "x.xn--p1ai", "x.рф", "."));
+        for (java.util.Map<String, ?> rules : List.of(com.google.thirdparty.publicsuffix.PublicSuffixPatterns.EXACT,
+                com.google.thirdparty.publicsuffix.PublicSuffixPatterns.UNDER,
+                com.google.thirdparty.publicsuffix.PublicSuffixPatterns.EXCLUDED)) {
+            for (String rule : rules.keySet()) {
+                hosts.add("x." + rule);
+                hosts.add("x.y." + rule);
+            }
+        }
+        for (String host : hosts) {
+            boolean full = host.indexOf('.') >= 0 && com.google.common.net.InternetDomainName.isValid(host)
+                    && com.google.common.net.InternetDomainName.from(host).isUnderPublicSuffix();
+            assertThat(Manifest.hasPublicSuffixHost(host)).as(host).isEqualTo(full);
+        }
+    }
+
+    @Test
     void fileNameIndicatorRaisesHigh(@TempDir Path tmp) throws Exception {
         Path root = BackupFixture.at(tmp.resolve("b"))
                 .file("HomeDomain", "Library/Preferences/com.apple.CoreBrightness.plist", "x")
