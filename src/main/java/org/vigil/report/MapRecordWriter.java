@@ -78,9 +78,12 @@ final class MapRecordWriter {
             raw(NULL);
         } else if (value instanceof String s) {
             string(s);
-        } else if (value instanceof Long || value instanceof Integer || value instanceof Short
-                || value instanceof Byte) {
-            ascii(value.toString());
+        } else if (value instanceof Long l) {
+            integer(l);
+        } else if (value instanceof Integer i) {
+            integer(i);
+        } else if (value instanceof Short || value instanceof Byte) {
+            integer(((Number) value).longValue());
         } else if (value instanceof Double d) {
             ascii(PyFormat.floatRepr(d));
         } else if (value instanceof Float f) {
@@ -222,6 +225,30 @@ final class MapRecordWriter {
         ensure(b.length);
         System.arraycopy(b, 0, buf, len, b.length);
         len += b.length;
+    }
+
+    /** An integer in decimal, as {@code Long.toString} writes it, without a String per value. */
+    private void integer(long value) {
+        if (value == Long.MIN_VALUE) {
+            ascii(Long.toString(value)); // no positive counterpart
+            return;
+        }
+        ensure(20);
+        long v = value;
+        if (v < 0) {
+            buf[len++] = '-';
+            v = -v;
+        }
+        int digits = 1;
+        for (long p = 10; digits < 19 && v >= p; p *= 10) {
+            digits++;
+        }
+        int end = len + digits;
+        for (int i = end - 1; i >= len; i--) {
+            buf[i] = (byte) ('0' + (int) (v % 10));
+            v /= 10;
+        }
+        len = end;
     }
 
     private void ascii(String s) {

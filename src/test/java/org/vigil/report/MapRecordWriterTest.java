@@ -92,6 +92,26 @@ class MapRecordWriterTest {
     }
 
     @Test
+    void integersOfEveryWidthAndMagnitude() throws Exception {
+        List<Object> values = new ArrayList<>(List.of(0L, -1L, 9L, 10L, -10L, 99L, 100L, Long.MAX_VALUE, Long.MIN_VALUE,
+                Long.MIN_VALUE + 1, 999_999_999_999_999_999L, 1_000_000_000_000_000_000L, Integer.MAX_VALUE,
+                Integer.MIN_VALUE, 0, -7, (short) 32767, (short) -32768, (byte) 127, (byte) -128));
+        long p = 1;
+        for (int i = 0; i < 19; i++) {
+            values.add(p);
+            values.add(p - 1);
+            values.add(-p);
+            values.add(-p + 1);
+            p *= 10;
+        }
+        Map<String, Object> row = new LinkedHashMap<>();
+        for (int i = 0; i < values.size(); i++) {
+            row.put("v" + i, values.get(i));
+        }
+        assertSameAsJackson(List.of(row, List.copyOf(values)));
+    }
+
+    @Test
     void randomRecords() throws Exception {
         Random random = new Random(20261123L);
         List<Map<String, Object>> rows = new ArrayList<>();
