@@ -28,6 +28,7 @@ import org.vigil.core.Platform;
 import org.vigil.core.UnsupportedSchemaException;
 import org.vigil.core.model.Alert;
 import org.vigil.core.model.Level;
+import org.vigil.io.RowMap;
 import org.vigil.io.SqliteReader;
 import org.vigil.io.Times;
 import org.vigil.ioc.IndicatorMatch;
@@ -71,7 +72,16 @@ public final class Manifest implements Module {
                     + "in file names checked against indicators.");
 
     /**
-     * One Manifest.db row, as MVT writes it to {@code manifest.json}.
+     * The keys of a record in MVT's order; records are {@link RowMap}s over them, the last five
+     * present only when known (as {@link Entry} serialises with Jackson).
+     */
+    static final RowMap.Columns COLUMNS = RowMap.Columns.of(new String[] {"file_id", "domain", "relative_path",
+        "flags", "created", "modified", "status_changed", "mode", "owner", "size"})
+            .withOptional("modified", "status_changed", "mode", "owner", "size");
+
+    /**
+     * One Manifest.db row, as MVT writes it to {@code manifest.json} (the records themselves are
+     * {@link #toRow() RowMaps} with the same keys and values, written without a bean serialiser).
      *
      * @param fileId SHA-1 name of the file in the backup
      * @param domain backup domain
@@ -107,6 +117,31 @@ public final class Manifest implements Module {
                     Times.fromUnixSeconds(meta.modified()), Times.fromUnixSeconds(meta.statusChanged()),
                     meta.mode() < 0 ? null : "0o" + Integer.toOctalString(meta.mode()),
                     meta.owner() < 0 ? null : meta.owner(), meta.size() < 0 ? null : meta.size());
+        }
+
+        /** The record: the same keys, values and order as this entry serialised by Jackson. */
+        RowMap toRow() {
+            RowMap row = new RowMap(COLUMNS);
+            row.setAt(0, fileId);
+            row.setAt(1, domain);
+            row.setAt(2, relativePath);
+            row.setAt(3, flags);
+            row.setAt(4, created);
+            Object[] optional = {modified, statusChanged, mode, owner, size};
+            for (int i = 0; i < optional.length; i++) {
+                if (optional[i] != null) {
+                    row.setAt(5 + i, optional[i]);
+                }
+            }
+            return row;
+        }
+
+        /** The entry a record holds. */
+        static Entry of(Map<String, ?> row) {
+            return new Entry((String) row.get("file_id"), (String) row.get("domain"),
+                    (String) row.get("relative_path"), (Long) row.get("flags"), (String) row.get("created"),
+                    (String) row.get("modified"), (String) row.get("status_changed"), (String) row.get("mode"),
+                    (Long) row.get("owner"), (Long) row.get("size"));
         }
     }
 
@@ -145,10 +180,11 @@ public final class Manifest implements Module {
                         }
                     }
                     Entry entry = Entry.of(fileId, rs.getString(2), rs.getString(3), flagsOrNull, meta);
-                    out.record(entry);
+                    RowMap row = entry.toRow();
+                    out.record(row);
                     timeline(entry, out);
                     if (check) {
-                        check(entry.relativePath(), entry, context.indicators(), out);
+                        check(entry.relativePath(), row, context.indicators(), out);
                     }
                 }
             }

@@ -55,8 +55,10 @@ class ManifestTest {
         ModuleResult r = run(fixture(tmp), Indicators.empty());
 
         @SuppressWarnings("unchecked")
-        List<Manifest.Entry> entries = (List<Manifest.Entry>) r.results();
+        List<java.util.Map<String, Object>> rows = (List<java.util.Map<String, Object>>) r.results();
+        List<Manifest.Entry> entries = rows.stream().map(Manifest.Entry::of).toList();
         assertThat(entries).hasSize(5);
+        assertThat(rows.get(2)).containsOnlyKeys("file_id", "domain", "relative_path", "flags", "created");
         assertThat(entries.get(0)).isEqualTo(new Manifest.Entry(SMS_ID, "HomeDomain", "Library/SMS/sms.db", 1L,
                 "2021-01-15 01:26:40.000000", "2021-01-15 01:37:49.000000", "2021-01-15 01:38:20.000000",
                 "0o100644", 501L, 3L));
@@ -148,7 +150,7 @@ class ManifestTest {
         assertThat(a.module()).isEqualTo("manifest");
         assertThat(a.eventTime()).isEmpty();
         assertThat(a.matchedIndicator().value()).isEqualTo("com.apple.CoreBrightness.plist");
-        assertThat(((Manifest.Entry) a.event()).relativePath())
+        assertThat(((java.util.Map<?, ?>) a.event()).get("relative_path"))
                 .isEqualTo("Library/Preferences/com.apple.CoreBrightness.plist");
     }
 
