@@ -150,8 +150,17 @@ public final class SafariHistory implements Module {
         if (perDb.isEmpty() && firstFailure != null) {
             throw firstFailure;
         }
+        // records and timeline rows go out together (separate streams: each keeps its order), so
+        // that the record serialiser and the timeline writer work side by side
+        StringBuilder data = new StringBuilder();
         for (List<RowMap> visits : perDb) {
-            visits.forEach(out::record);
+            for (RowMap v : visits) {
+                out.record(v);
+                data.setLength(0);
+                data.append("Safari visit to ").append(url(v)).append(" (ID: ").append(Support.py(v.valueAt(ID)))
+                        .append(", Visit ID: ").append(Support.py(v.valueAt(VISIT_ID))).append(')');
+                out.timeline(isodate(v), "safari_history", data.toString());
+            }
             findInjections(out, visits);
         }
         if (ctx.hasIndicators()) {
@@ -160,15 +169,6 @@ public final class SafariHistory implements Module {
                     ctx.indicators().checkUrl(url(v))
                             .ifPresent(m -> out.alert(Level.CRITICAL, m, isodate(v), v));
                 }
-            }
-        }
-        StringBuilder data = new StringBuilder();
-        for (List<RowMap> visits : perDb) {
-            for (RowMap v : visits) {
-                data.setLength(0);
-                data.append("Safari visit to ").append(url(v)).append(" (ID: ").append(Support.py(v.valueAt(ID)))
-                        .append(", Visit ID: ").append(Support.py(v.valueAt(VISIT_ID))).append(')');
-                out.timeline(isodate(v), "safari_history", data.toString());
             }
         }
         LOG.info("Extracted a total of {} history records", out.recordCount());
