@@ -12,8 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * bounded whatever the input.
  */
 final class HostSuffixes {
-    /** Upper bound on remembered hosts (about 10 MB at worst). */
-    static final int MAX_ENTRIES = 1 << 16;
+    /** Upper bound on remembered hosts (with {@link #MAX_HOST_LENGTH}: about 15 MB at worst). */
+    static final int MAX_ENTRIES = 1 << 15;
+    /** Longer hosts (no valid domain name is) are computed every time, never kept. */
+    static final int MAX_HOST_LENGTH = 253;
 
     /**
      * What the Public Suffix List says about one host.
@@ -38,7 +40,7 @@ final class HostSuffixes {
         if (info == null) {
             String registered = Hosts.registeredDomain(host);
             info = new Info(registered, registered != null || Hosts.hasPublicSuffix(host));
-            if (memo.size() < maxEntries) {
+            if (memo.size() < maxEntries && host.length() <= MAX_HOST_LENGTH) {
                 memo.putIfAbsent(host, info);
             }
         }

@@ -38,5 +38,10 @@ class HostSuffixesTest {
             assertThat(memo.of("h" + i + ".example.org").registered()).isEqualTo("example.org");
         }
         assertThat(memo.size()).isEqualTo(3);
+        HostSuffixes fresh = new HostSuffixes(HostSuffixes.MAX_ENTRIES);
+        String longHost = "a".repeat(300) + ".example.org";
+        assertThat(fresh.of(longHost)).isEqualTo(new HostSuffixes.Info(Hosts.registeredDomain(longHost),
+                Hosts.registeredDomain(longHost) != null || Hosts.hasPublicSuffix(longHost)));
+        assertThat(fresh.size()).as("hosts longer than any domain name are not kept").isZero();
     }
 }
