@@ -47,11 +47,12 @@ public final class PyFormat {
             return (1 / d < 0) ? "-0.0" : "0.0";
         }
         double abs = Math.abs(d);
-        BigDecimal exact = new BigDecimal(Double.toString(d));
+        String java = Double.toString(d);
         if (abs >= 1e-4 && abs < 1e16) {
-            String s = exact.stripTrailingZeros().toPlainString();
-            return s.contains(".") ? s : s + ".0";
+            // every record of a large database has one: rewrite Java's digits without BigDecimal
+            return plain(java);
         }
+        BigDecimal exact = new BigDecimal(java);
         String unscaled = exact.unscaledValue().abs().toString().replaceAll("0+$", "");
         if (unscaled.isEmpty()) {
             unscaled = "0";
@@ -60,6 +61,66 @@ public final class PyFormat {
         String mantissa = unscaled.length() == 1 ? unscaled : unscaled.charAt(0) + "." + unscaled.substring(1);
         return (d < 0 ? "-" : "") + mantissa + "e" + (exponent < 0 ? "-" : "+")
                 + String.format(Locale.ROOT, "%02d", Math.abs(exponent));
+    }
+
+    /**
+     * Java's {@code Double.toString} text ({@code [-]I.F} or {@code [-]I.FE[-]X}) in plain
+     * decimal notation, Python style: no exponent, no trailing zeros after the point but one
+     * ({@code 7.261E8} is {@code 726100000.0}, {@code 1.0E-4} is {@code 0.0001}). The same text
+     * as {@code new BigDecimal(java).stripTrailingZeros().toPlainString()} plus {@code .0} when
+     * that has no point.
+     */
+    static String plain(String java) {
+        int n = java.length();
+        int start = java.charAt(0) == '-' ? 1 : 0;
+        int e = java.indexOf('E');
+        int mantissaEnd = e < 0 ? n : e;
+        int exponent = e < 0 ? 0 : Integer.parseInt(java, e + 1, n, 10);
+        char[] digits = new char[mantissaEnd - start];
+        int count = 0;
+        int point = -1;
+        for (int i = start; i < mantissaEnd; i++) {
+            char c = java.charAt(i);
+            if (c == '.') {
+                point = count;
+            } else {
+                digits[count++] = c;
+            }
+        }
+        if (point < 0) {
+            point = count;
+        }
+        point += exponent; // the decimal point sits before digits[point]
+        int first = 0;
+        while (first < count - 1 && digits[first] == '0') {
+            first++;
+        }
+        point -= first;
+        int last = count;
+        while (last - 1 > first && digits[last - 1] == '0') {
+            last--;
+        }
+        int len = last - first;
+        StringBuilder sb = new StringBuilder(len + Math.abs(point) + 4);
+        if (start == 1) {
+            sb.append('-');
+        }
+        if (point <= 0) {
+            sb.append("0.");
+            for (int i = point; i < 0; i++) {
+                sb.append('0');
+            }
+            sb.append(digits, first, len);
+        } else if (point >= len) {
+            sb.append(digits, first, len);
+            for (int i = len; i < point; i++) {
+                sb.append('0');
+            }
+            sb.append(".0");
+        } else {
+            sb.append(digits, first, point).append('.').append(digits, first + point, len - point);
+        }
+        return sb.toString();
     }
 
     /**

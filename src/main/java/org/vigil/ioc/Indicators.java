@@ -42,6 +42,8 @@ public final class Indicators {
     private final IndicatorIndex index;
     private final UrlExpander expander;
     private final int totalCount;
+    /** Memo of Public Suffix List lookups per host (pure; shared with {@link #withExpander} copies). */
+    private final HostSuffixes suffixes;
 
     private Indicators(List<IndicatorCollection> collections, List<IndicatorFileInfo> files,
             UrlExpander expander) {
@@ -54,6 +56,8 @@ public final class Indicators {
             total += c.count();
         }
         this.totalCount = total;
+        // the shared empty instance keeps nothing (no state behind a static)
+        this.suffixes = new HostSuffixes(this.collections.isEmpty() ? 0 : HostSuffixes.MAX_ENTRIES);
     }
 
     private Indicators(Indicators base, UrlExpander expander) {
@@ -61,6 +65,7 @@ public final class Indicators {
         this.collections = base.collections;
         this.index = base.index;
         this.totalCount = base.totalCount;
+        this.suffixes = base.suffixes;
         this.expander = expander;
     }
 
@@ -379,7 +384,8 @@ public final class Indicators {
         if (parts.ip()) {
             return Optional.empty();
         }
-        String registered = Hosts.registeredDomain(host);
+        HostSuffixes.Info suffix = suffixes.of(host);
+        String registered = suffix.registered();
         // Parent domains, nearest first, down to the registered domain (or two labels when the
         // suffix is unknown).
         int minLength = registered != null ? registered.length() : -1;
@@ -398,7 +404,7 @@ public final class Indicators {
                         + "\" from \"" + hit.indicator().collection() + "\"");
             }
         }
-        if (registered == null && !Hosts.hasPublicSuffix(host)) {
+        if (registered == null && !suffix.publicSuffix()) {
             // Hosts MVT cannot parse (localhost, unknown suffix): its substring fallback.
             return tokenFallback(shown);
         }

@@ -33,6 +33,13 @@ final class MapRecordWriter {
 
     /** Encoded {@code "\n" + indent + "\"key\": "} per (depth, key); bounded. */
     private final Map<String, byte[]>[] names;
+    /**
+     * Per depth, the last {@link RowMap.Columns} written and its encoded names by position: the
+     * rows of one query share their columns and come in sequence, so one slot per depth saves a
+     * hash lookup per cell (bounded: one array per depth).
+     */
+    private final RowMap.Columns[] rowColumns = new RowMap.Columns[MAX_DEPTH + 2];
+    private final byte[][][] rowNames = new byte[MAX_DEPTH + 2][][];
     private byte[] buf = new byte[1 << 16];
     private int len;
 
@@ -71,9 +78,12 @@ final class MapRecordWriter {
             raw(NULL);
         } else if (value instanceof String s) {
             string(s);
-        } else if (value instanceof Long || value instanceof Integer || value instanceof Short
-                || value instanceof Byte) {
-            ascii(value.toString());
+        } else if (value instanceof Long l) {
+            integer(l);
+        } else if (value instanceof Integer i) {
+            integer(i);
+        } else if (value instanceof Short || value instanceof Byte) {
+            integer(((Number) value).longValue());
         } else if (value instanceof Double d) {
             ascii(PyFormat.floatRepr(d));
         } else if (value instanceof Float f) {
@@ -102,13 +112,18 @@ final class MapRecordWriter {
         }
         byte1('{');
         if (map instanceof RowMap row) {
-            // a table row: keys and values by position, no entry objects
-            RowMap.Columns columns = row.columns();
-            for (int i = 0; i < columns.size(); i++) {
-                if (i > 0) {
+            // a table row: keys and values by position, no entry objects, names encoded once
+            byte[][] encoded = rowNames(row.columns(), depth + 1);
+            boolean first = true;
+            for (int i = 0; i < encoded.length; i++) {
+                if (!row.isPresent(i)) {
+                    continue;
+                }
+                if (!first) {
                     byte1(',');
                 }
-                raw(fieldName(columns.name(i), depth + 1));
+                first = false;
+                raw(encoded[i]);
                 if (!append(row.valueAt(i), depth + 1)) {
                     return false;
                 }
@@ -172,6 +187,18 @@ final class MapRecordWriter {
         buf[len++] = (byte) b;
     }
 
+    private byte[][] rowNames(RowMap.Columns columns, int depth) {
+        if (rowColumns[depth] != columns) {
+            byte[][] encoded = new byte[columns.size()][];
+            for (int i = 0; i < encoded.length; i++) {
+                encoded[i] = fieldName(columns.name(i), depth);
+            }
+            rowColumns[depth] = columns;
+            rowNames[depth] = encoded;
+        }
+        return rowNames[depth];
+    }
+
     private byte[] fieldName(String key, int depth) {
         Map<String, byte[]> cache = names[depth];
         if (cache == null) {
@@ -200,6 +227,30 @@ final class MapRecordWriter {
         len += b.length;
     }
 
+    /** An integer in decimal, as {@code Long.toString} writes it, without a String per value. */
+    private void integer(long value) {
+        if (value == Long.MIN_VALUE) {
+            ascii(Long.toString(value)); // no positive counterpart
+            return;
+        }
+        ensure(20);
+        long v = value;
+        if (v < 0) {
+            buf[len++] = '-';
+            v = -v;
+        }
+        int digits = 1;
+        for (long p = 10; digits < 19 && v >= p; p *= 10) {
+            digits++;
+        }
+        int end = len + digits;
+        for (int i = end - 1; i >= len; i--) {
+            buf[i] = (byte) ('0' + (int) (v % 10));
+            v /= 10;
+        }
+        len = end;
+    }
+
     private void ascii(String s) {
         int n = s.length();
         ensure(n);
@@ -209,23 +260,35 @@ final class MapRecordWriter {
     }
 
     /** A JSON string: {@code "} and {@code \} escaped, control and non-ASCII characters as escapes. */
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): exact for printable ASCII
     private void string(String s) {
         int n = s.length();
         ensure(n + 2);
         buf[len++] = '"';
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-                if (len == buf.length) {
-                    ensure(1);
-                }
-                buf[len++] = (byte) c;
-            } else {
-                escape(c);
+        int i = 0;
+        while (i < n) {
+            // a run of characters written as they are, copied in one go
+            int end = i;
+            while (end < n && isPlain(s.charAt(end))) {
+                end++;
             }
+            if (end > i) {
+                ensure(end - i); // escapes may have used the room reserved above
+                s.getBytes(i, end, buf, len);
+                len += end - i;
+            }
+            if (end < n) {
+                escape(s.charAt(end++));
+            }
+            i = end;
         }
         ensure(1);
         buf[len++] = '"';
+    }
+
+    /** Printable ASCII other than {@code "} and {@code \}: written as it is. */
+    private static boolean isPlain(char c) {
+        return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
     }
 
     private void escape(char c) {

@@ -53,4 +53,34 @@ class TimesTest {
                 .isEqualTo("2024-09-30 09:21:20.000000");
         assertThat(Times.fromAware("garbage", DateTimeFormatter.ISO_OFFSET_DATE_TIME)).isEmpty();
     }
+
+    /** What the formatting gave through java.time before the hand-rolled calendar. */
+    private static String reference(long micros) {
+        java.time.LocalDateTime t = java.time.LocalDateTime.ofInstant(java.time.Instant.ofEpochSecond(
+                Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L), java.time.ZoneOffset.UTC);
+        return DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSS").format(t);
+    }
+
+    @Test
+    void calendarMatchesJavaTimeOverTheWholeRange() {
+        long min = -62_135_596_800L * 1_000_000L;
+        long max = 253_402_300_799L * 1_000_000L + 999_999L;
+        java.util.List<Long> fixed = java.util.List.of(min, max, 0L, -1L, 1L, 951_782_400_000_000L /* 2000-02-29 */,
+                -2_203_891_200_000_000L /* 1900-03-01 */, -62_104_060_800_000_000L /* 0001-12-31 */,
+                253_370_764_800_000_000L /* 9998-12-31 */, 4_107_542_400_000_000L /* 2100-03-01 */);
+        for (long m : fixed) {
+            assertThat(Times.fromEpochMicros(m)).as("%d", m).isEqualTo(reference(m));
+        }
+        java.util.Random rnd = new java.util.Random(11);
+        for (int i = 0; i < 200_000; i++) {
+            long m = i % 2 == 0 ? min + (long) (rnd.nextDouble() * (max - min))
+                    : (1_600_000_000L + rnd.nextInt(400_000_000)) * 1_000_000L + rnd.nextInt(1_000_000);
+            assertThat(Times.fromEpochMicros(m)).as("%d", m).isEqualTo(reference(m));
+            java.time.Instant t = java.time.Instant.ofEpochSecond(Math.floorDiv(m, 1_000_000L),
+                    Math.floorMod(m, 1_000_000L) * 1000L + rnd.nextInt(1000));
+            assertThat(Times.format(t)).isEqualTo(reference(m));
+        }
+        assertThat(Times.fromEpochMicros(min - 1)).isEmpty();
+        assertThat(Times.fromEpochMicros(max + 1)).isEmpty();
+    }
 }

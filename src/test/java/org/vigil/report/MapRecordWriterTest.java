@@ -92,6 +92,26 @@ class MapRecordWriterTest {
     }
 
     @Test
+    void integersOfEveryWidthAndMagnitude() throws Exception {
+        List<Object> values = new ArrayList<>(List.of(0L, -1L, 9L, 10L, -10L, 99L, 100L, Long.MAX_VALUE, Long.MIN_VALUE,
+                Long.MIN_VALUE + 1, 999_999_999_999_999_999L, 1_000_000_000_000_000_000L, Integer.MAX_VALUE,
+                Integer.MIN_VALUE, 0, -7, (short) 32767, (short) -32768, (byte) 127, (byte) -128));
+        long p = 1;
+        for (int i = 0; i < 19; i++) {
+            values.add(p);
+            values.add(p - 1);
+            values.add(-p);
+            values.add(-p + 1);
+            p *= 10;
+        }
+        Map<String, Object> row = new LinkedHashMap<>();
+        for (int i = 0; i < values.size(); i++) {
+            row.put("v" + i, values.get(i));
+        }
+        assertSameAsJackson(List.of(row, List.copyOf(values)));
+    }
+
+    @Test
     void randomRecords() throws Exception {
         Random random = new Random(20261123L);
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -109,6 +129,45 @@ class MapRecordWriterTest {
         row.put("text", "caf\u00e9 \"quoted\"");
         row.put("links", List.of("https://example.org/"));
         assertSameAsJackson(List.of(row, row));
+    }
+
+    @Test
+    void rowMapsWithOptionalKeysAndSeveralColumnSetsAreWrittenLikeTheirLinkedHashMaps() throws Exception {
+        org.vigil.io.RowMap.Columns a = org.vigil.io.RowMap.Columns.of(new String[] {"Z_PK", "ZTEXT", "Z_PK"},
+                "isodate", "links").withOptional("links");
+        org.vigil.io.RowMap.Columns b = org.vigil.io.RowMap.Columns.of(new String[] {"id", "url"}, "links")
+                .withOptional("id", "links");
+        Random random = new Random(3);
+        List<Object> rows = new ArrayList<>();
+        List<Object> maps = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            // columns change between rows (and a row may nest another row) to exercise the name cache
+            org.vigil.io.RowMap.Columns c = random.nextInt(3) == 0 ? b : a;
+            org.vigil.io.RowMap row = new org.vigil.io.RowMap(c);
+            Map<String, Object> map = new LinkedHashMap<>();
+            for (int k = 0; k < c.size(); k++) {
+                if (c.isOptional(k) && random.nextBoolean()) {
+                    continue;
+                }
+                Object v = k == 1 && random.nextInt(5) == 0 ? nested(random) : randomValue(random, 2);
+                row.put(c.name(k), v);
+                map.put(c.name(k), v);
+            }
+            rows.add(row);
+            maps.add(map);
+        }
+        assertThat(direct(rows)).isEqualTo(direct(maps));
+        assertSameAsJackson(rows);
+    }
+
+    private static org.vigil.io.RowMap nested(Random random) {
+        org.vigil.io.RowMap.Columns inner = org.vigil.io.RowMap.Columns.of(new String[] {"a", "b"}).withOptional("a");
+        org.vigil.io.RowMap row = new org.vigil.io.RowMap(inner);
+        if (random.nextBoolean()) {
+            row.put("a", random.nextLong());
+        }
+        row.put("b", List.of("x"));
+        return row;
     }
 
     @Test

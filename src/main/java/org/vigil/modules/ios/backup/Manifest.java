@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.common.net.InternetDomainName;
+import com.google.thirdparty.publicsuffix.PublicSuffixPatterns;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,9 +13,9 @@ import java.sql.SQLException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vigil.core.ArtifactNotFoundException;
@@ -27,6 +28,7 @@ import org.vigil.core.Platform;
 import org.vigil.core.UnsupportedSchemaException;
 import org.vigil.core.model.Alert;
 import org.vigil.core.model.Level;
+import org.vigil.io.RowMap;
 import org.vigil.io.SqliteReader;
 import org.vigil.io.Times;
 import org.vigil.ioc.IndicatorMatch;
@@ -70,7 +72,16 @@ public final class Manifest implements Module {
                     + "in file names checked against indicators.");
 
     /**
-     * One Manifest.db row, as MVT writes it to {@code manifest.json}.
+     * The keys of a record in MVT's order; records are {@link RowMap}s over them, the last five
+     * present only when known (as {@link Entry} serialises with Jackson).
+     */
+    static final RowMap.Columns COLUMNS = RowMap.Columns.of(new String[] {"file_id", "domain", "relative_path",
+        "flags", "created", "modified", "status_changed", "mode", "owner", "size"})
+            .withOptional("modified", "status_changed", "mode", "owner", "size");
+
+    /**
+     * One Manifest.db row, as MVT writes it to {@code manifest.json} (the records themselves are
+     * {@link #toRow() RowMaps} with the same keys and values, written without a bean serialiser).
      *
      * @param fileId SHA-1 name of the file in the backup
      * @param domain backup domain
@@ -106,6 +117,31 @@ public final class Manifest implements Module {
                     Times.fromUnixSeconds(meta.modified()), Times.fromUnixSeconds(meta.statusChanged()),
                     meta.mode() < 0 ? null : "0o" + Integer.toOctalString(meta.mode()),
                     meta.owner() < 0 ? null : meta.owner(), meta.size() < 0 ? null : meta.size());
+        }
+
+        /** The record: the same keys, values and order as this entry serialised by Jackson. */
+        RowMap toRow() {
+            RowMap row = new RowMap(COLUMNS);
+            row.setAt(0, fileId);
+            row.setAt(1, domain);
+            row.setAt(2, relativePath);
+            row.setAt(3, flags);
+            row.setAt(4, created);
+            Object[] optional = {modified, statusChanged, mode, owner, size};
+            for (int i = 0; i < optional.length; i++) {
+                if (optional[i] != null) {
+                    row.setAt(5 + i, optional[i]);
+                }
+            }
+            return row;
+        }
+
+        /** The entry a record holds. */
+        static Entry of(Map<String, ?> row) {
+            return new Entry((String) row.get("file_id"), (String) row.get("domain"),
+                    (String) row.get("relative_path"), (Long) row.get("flags"), (String) row.get("created"),
+                    (String) row.get("modified"), (String) row.get("status_changed"), (String) row.get("mode"),
+                    (Long) row.get("owner"), (Long) row.get("size"));
         }
     }
 
@@ -144,10 +180,11 @@ public final class Manifest implements Module {
                         }
                     }
                     Entry entry = Entry.of(fileId, rs.getString(2), rs.getString(3), flagsOrNull, meta);
-                    out.record(entry);
+                    RowMap row = entry.toRow();
+                    out.record(row);
                     timeline(entry, out);
                     if (check) {
-                        check(entry.relativePath(), entry, context.indicators(), out);
+                        check(entry.relativePath(), row, context.indicators(), out);
                     }
                 }
             }
@@ -167,11 +204,38 @@ public final class Manifest implements Module {
             return;
         }
         String data = e.relativePath() + " - " + e.domain();
-        for (String t : new TreeSet<>(List.of(e.created(), e.modified(), e.statusChanged()))) {
-            String macb = (t.equals(e.modified()) ? "M" : "-") + "-" + (t.equals(e.statusChanged()) ? "C" : "-")
-                    + (t.equals(e.created()) ? "B" : "-");
-            out.timeline(t, macb, data);
+        // each distinct time once, in ascending order
+        String[] times = {e.created(), e.modified(), e.statusChanged()};
+        sort3(times);
+        for (int i = 0; i < times.length; i++) {
+            String t = times[i];
+            if (i > 0 && t.equals(times[i - 1])) {
+                continue;
+            }
+            out.timeline(t, MACB[(t.equals(e.modified()) ? 4 : 0) | (t.equals(e.statusChanged()) ? 2 : 0)
+                    | (t.equals(e.created()) ? 1 : 0)], data);
         }
+    }
+
+    /** MACB codes by bits (4 modified, 2 status changed, 1 born). */
+    private static final String[] MACB = {"----", "---B", "--C-", "--CB", "M---", "M--B", "M-C-", "M-CB"};
+
+    private static void sort3(String[] a) {
+        if (a[0].compareTo(a[1]) > 0) {
+            swap(a, 0, 1);
+        }
+        if (a[1].compareTo(a[2]) > 0) {
+            swap(a, 1, 2);
+        }
+        if (a[0].compareTo(a[1]) > 0) {
+            swap(a, 0, 1);
+        }
+    }
+
+    private static void swap(String[] a, int i, int j) {
+        String t = a[i];
+        a[i] = a[j];
+        a[j] = t;
     }
 
     /** The indicator checks of one record (shared by run and recheck). */
@@ -187,7 +251,7 @@ public final class Manifest implements Module {
         String lower = relativePath.toLowerCase(Locale.ROOT);
         Set<String> seen = new HashSet<>();
         for (String part : lower.split("_", -1)) {
-            if (!hasPublicSuffixHost(part)) {
+            if (part.indexOf('.') < 0 || !hasPublicSuffixHost(part)) {
                 continue;
             }
             Optional<IndicatorMatch> m = indicators.checkUrl(part);
@@ -221,10 +285,49 @@ public final class Manifest implements Module {
         if (colon >= 0) {
             host = host.substring(0, colon);
         }
-        if (host.indexOf('.') < 0 || !InternetDomainName.isValid(host)) {
+        if (host.indexOf('.') < 0) {
+            return false;
+        }
+        // most file names end in a label no rule of the Public Suffix List ends in ("plist",
+        // "db"): a set lookup instead of a full parse per name. Guava also splits at the
+        // ideographic and full-width dots and drops a trailing dot: those names get the full check.
+        String last = host.substring(host.lastIndexOf('.') + 1);
+        if (!last.isEmpty() && !SUFFIX_LAST_LABELS.contains(last) && !hasUnicodeDot(host)) {
+            return false;
+        }
+        if (!InternetDomainName.isValid(host)) {
             return false;
         }
         return InternetDomainName.from(host).isUnderPublicSuffix();
+    }
+
+    /**
+     * The last label of every rule (exact, wildcard and exception) of the Public Suffix List in
+     * the Guava release Vigil ships (its {@code PublicSuffixPatterns}, the tables
+     * {@link InternetDomainName} matches against): a host whose last label is not among them has
+     * no public suffix.
+     */
+    private static final Set<String> SUFFIX_LAST_LABELS = suffixLastLabels();
+
+    private static Set<String> suffixLastLabels() {
+        Set<String> labels = new HashSet<>();
+        for (Map<String, ?> rules : List.of(PublicSuffixPatterns.EXACT, PublicSuffixPatterns.UNDER,
+                PublicSuffixPatterns.EXCLUDED)) {
+            for (String rule : rules.keySet()) {
+                labels.add(rule.substring(rule.lastIndexOf('.') + 1));
+            }
+        }
+        return Set.copyOf(labels);
+    }
+
+    private static boolean hasUnicodeDot(String host) {
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if (c == '\u3002' || c == '\uff0e' || c == '\uff61') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Re-checks {@code manifest.json} records (MVT's or Vigil's): the indicator checks only. */

@@ -25,6 +25,7 @@ import org.vigil.core.Platform;
 import org.vigil.core.UnsupportedSchemaException;
 import org.vigil.core.model.Alert;
 import org.vigil.core.model.Level;
+import org.vigil.io.RowMap;
 import org.vigil.io.SqliteReader;
 import org.vigil.io.Times;
 import org.vigil.ioc.Indicators;
@@ -79,8 +80,21 @@ public final class SafariHistory implements Module {
             List.of(),
             "Safari visits (all profiles): URLs against indicators, sub-second HTTP redirects to another domain");
 
+    /** The keys of a record, in MVT's order; records are {@link RowMap}s over them. */
+    static final RowMap.Columns COLUMNS = RowMap.Columns.of(new String[] {"id", "url", "visit_id", "timestamp",
+        "isodate", "redirect_source", "redirect_destination", "safari_history_db"});
+    private static final int ID = 0;
+    private static final int URL = 1;
+    private static final int VISIT_ID = 2;
+    private static final int TIMESTAMP = 3;
+    private static final int ISODATE = 4;
+    private static final int REDIRECT_SOURCE = 5;
+    private static final int REDIRECT_DESTINATION = 6;
+    private static final int DB = 7;
+
     /**
-     * One Safari visit.
+     * One Safari visit, as a typed view of a record (the records themselves are {@link RowMap}s
+     * with these keys, in this order: table rows are written without a bean serialiser).
      *
      * @param id history item id
      * @param url visited URL
@@ -102,7 +116,15 @@ public final class SafariHistory implements Module {
             @JsonProperty("isodate") String isodate,
             @JsonProperty("redirect_source") Long redirectSource,
             @JsonProperty("redirect_destination") Long redirectDestination,
-            @JsonProperty("safari_history_db") String safariHistoryDb) {}
+            @JsonProperty("safari_history_db") String safariHistoryDb) {
+
+        /** The visit a record holds. */
+        static Visit of(Map<String, ?> row) {
+            return new Visit((Long) row.get("id"), (String) row.get("url"), (Long) row.get("visit_id"),
+                    (Number) row.get("timestamp"), (String) row.get("isodate"), (Long) row.get("redirect_source"),
+                    (Long) row.get("redirect_destination"), (String) row.get("safari_history_db"));
+        }
+    }
 
     @Override
     public ModuleDescriptor descriptor() {
@@ -113,7 +135,7 @@ public final class SafariHistory implements Module {
     public ModuleResult run(ModuleContext ctx) throws Exception {
         List<ArtifactRef> dbs = BackupArtifacts.requireAll(ctx.source(), PATTERNS, "Safari History.db");
         ModuleResult.Builder out = ctx.newResult(DESCRIPTOR);
-        List<List<Visit>> perDb = new ArrayList<>();
+        List<List<RowMap>> perDb = new ArrayList<>();
         Exception firstFailure = null;
         for (ArtifactRef ref : dbs) {
             LOG.info("Found Safari history database at {}", ref.displayName());
@@ -128,42 +150,51 @@ public final class SafariHistory implements Module {
         if (perDb.isEmpty() && firstFailure != null) {
             throw firstFailure;
         }
-        for (List<Visit> visits : perDb) {
-            visits.forEach(out::record);
+        // records and timeline rows go out together (separate streams: each keeps its order), so
+        // that the record serialiser and the timeline writer work side by side
+        StringBuilder data = new StringBuilder();
+        for (List<RowMap> visits : perDb) {
+            for (RowMap v : visits) {
+                out.record(v);
+                data.setLength(0);
+                data.append("Safari visit to ").append(url(v)).append(" (ID: ").append(Support.py(v.valueAt(ID)))
+                        .append(", Visit ID: ").append(Support.py(v.valueAt(VISIT_ID))).append(')');
+                out.timeline(isodate(v), "safari_history", data.toString());
+            }
             findInjections(out, visits);
         }
         if (ctx.hasIndicators()) {
-            for (List<Visit> visits : perDb) {
-                for (Visit v : visits) {
-                    ctx.indicators().checkUrl(v.url())
-                            .ifPresent(m -> out.alert(Level.CRITICAL, m, v.isodate(), v));
+            for (List<RowMap> visits : perDb) {
+                for (RowMap v : visits) {
+                    ctx.indicators().checkUrl(url(v))
+                            .ifPresent(m -> out.alert(Level.CRITICAL, m, isodate(v), v));
                 }
-            }
-        }
-        for (List<Visit> visits : perDb) {
-            for (Visit v : visits) {
-                out.timeline(v.isodate(), "safari_history",
-                        "Safari visit to " + v.url() + " (ID: " + Support.py(v.id()) + ", Visit ID: "
-                                + Support.py(v.visitId()) + ")");
             }
         }
         LOG.info("Extracted a total of {} history records", out.recordCount());
         return out.build();
     }
 
-    private static List<Visit> read(ModuleContext ctx, ArtifactRef ref) throws Exception {
+    private static List<RowMap> read(ModuleContext ctx, ArtifactRef ref) throws Exception {
         String name = ref.displayName();
         String dbPath = Support.mvtRelativePath(ctx.source(), ref);
-        List<Visit> visits = new ArrayList<>();
+        List<RowMap> visits = new ArrayList<>();
         try (SqliteReader db = SqliteReader.open(ctx.source().localFile(ref), name)) {
             String sql = query(db, name);
             try (PreparedStatement ps = db.connection().prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Object ts = rs.getObject(4);
                     Number timestamp = ts instanceof Number n ? n : null;
-                    visits.add(new Visit(longOrNull(rs, 1), rs.getString(2), longOrNull(rs, 3), timestamp,
-                            timestamp == null ? "" : Times.fromMac(timestamp), longOrNull(rs, 5),
-                            longOrNull(rs, 6), dbPath));
+                    RowMap v = new RowMap(COLUMNS);
+                    v.setAt(ID, longOrNull(rs, 1));
+                    v.setAt(URL, rs.getString(2));
+                    v.setAt(VISIT_ID, longOrNull(rs, 3));
+                    v.setAt(TIMESTAMP, timestamp);
+                    v.setAt(ISODATE, timestamp == null ? "" : Times.fromMac(timestamp));
+                    v.setAt(REDIRECT_SOURCE, longOrNull(rs, 5));
+                    v.setAt(REDIRECT_DESTINATION, longOrNull(rs, 6));
+                    v.setAt(DB, dbPath);
+                    visits.add(v);
                 }
             } catch (SQLException e) {
                 throw Support.sqlFailure(e, name);
@@ -189,39 +220,53 @@ public final class SafariHistory implements Module {
      * Flags HTTP visits redirected to another domain in less than a second, looking the
      * destination visit up in the same database only (visit ids are per database).
      */
-    private static void findInjections(ModuleResult.Builder out, List<Visit> visits) {
-        Map<Long, List<Visit>> byVisitId = new HashMap<>();
-        for (Visit v : visits) {
-            if (v.visitId() != null) {
-                byVisitId.computeIfAbsent(v.visitId(), k -> new ArrayList<>()).add(v);
-            }
-        }
-        for (Visit origin : visits) {
-            String url = origin.url() == null ? "" : origin.url();
-            if (!url.toLowerCase(Locale.ROOT).startsWith("http://")) {
-                continue;
-            }
-            Long dest = origin.redirectDestination();
+    private static void findInjections(ModuleResult.Builder out, List<RowMap> visits) {
+        Map<Long, List<RowMap>> byVisitId = null; // built on the first redirected HTTP visit
+        for (RowMap origin : visits) {
+            Long dest = (Long) origin.valueAt(REDIRECT_DESTINATION);
             if (dest == null || dest == 0) {
                 continue;
             }
+            String url = url(origin) == null ? "" : url(origin);
+            if (!url.regionMatches(true, 0, "http://", 0, 7)) {
+                continue;
+            }
+            if (byVisitId == null) {
+                byVisitId = new HashMap<>();
+                for (RowMap v : visits) {
+                    Long id = (Long) v.valueAt(VISIT_ID);
+                    if (id != null) {
+                        byVisitId.computeIfAbsent(id, k -> new ArrayList<>()).add(v);
+                    }
+                }
+            }
             String originDomain = domain(url);
-            for (Visit redirect : byVisitId.getOrDefault(dest, List.of())) {
-                if (originDomain.equals(domain(redirect.url()))) {
+            for (RowMap redirect : byVisitId.getOrDefault(dest, List.of())) {
+                if (originDomain.equals(domain(url(redirect)))) {
                     continue; // most likely an HTTPS upgrade of the same site
                 }
-                if (origin.timestamp() == null || redirect.timestamp() == null) {
+                Number from = (Number) origin.valueAt(TIMESTAMP);
+                Number to = (Number) redirect.valueAt(TIMESTAMP);
+                if (from == null || to == null) {
                     continue;
                 }
-                long delta = micros(redirect.timestamp()) - micros(origin.timestamp());
+                long delta = micros(to) - micros(from);
                 LOG.info("Found HTTP redirect to a different domain: \"{}\" -> \"{}\" ({} us)", originDomain,
-                        domain(redirect.url()), delta);
+                        domain(url(redirect)), delta);
                 if (delta >= 0 && delta < ONE_SECOND_MICROS) {
                     out.alert(Level.MEDIUM, "Redirect took less than a second! (" + millis(delta) + " milliseconds)",
-                            origin.isodate(), origin);
+                            isodate(origin), origin);
                 }
             }
         }
+    }
+
+    private static String url(RowMap visit) {
+        return (String) visit.valueAt(URL);
+    }
+
+    private static String isodate(RowMap visit) {
+        return (String) visit.valueAt(ISODATE);
     }
 
     /** Python's {@code micros / 1000} as its float repr: 270 -> "0.27", 1000 -> "1.0". */

@@ -112,9 +112,10 @@ public final class Sms implements Module {
                 for (int i = 0; i < n; i++) {
                     positions[i] = columns.indexOf(names[i]);
                 }
+                Keys keys = new Keys(columns);
                 while (rs.next()) {
-                    Map<String, Object> message = readRow(rs, columns, positions);
-                    add(out, message, checkIocs ? ctx.indicators() : null, iocAlerts);
+                    RowMap message = readRow(rs, columns, positions, keys);
+                    add(out, message, keys, checkIocs ? ctx.indicators() : null, iocAlerts);
                 }
             } catch (java.sql.SQLException e) {
                 throw Support.sqlFailure(e, name);
@@ -148,12 +149,27 @@ public final class Sms implements Module {
     /** Keys added to every message after its columns, in MVT's order. */
     private static final String[] DERIVED = {"isodate", "isodate_read", "direction", "text", "links"};
 
+    /** The positions of the keys a message is read and described by (-1: not a column). */
+    private record Keys(int date, int dateRead, int isFromMe, int text, int isodate, int isodateRead, int direction,
+            int links, int service, int guid, int phoneNumber, int account) {
+        Keys(RowMap.Columns c) {
+            this(c.indexOf("date"), c.indexOf("date_read"), c.indexOf("is_from_me"), c.indexOf("text"),
+                    c.indexOf("isodate"), c.indexOf("isodate_read"), c.indexOf("direction"), c.indexOf("links"),
+                    c.indexOf("service"), c.indexOf("guid"), c.indexOf("phone_number"), c.indexOf("account"));
+        }
+    }
+
+    /** The value at {@code i}, null for -1 (not a column). */
+    private static Object at(RowMap row, int i) {
+        return i < 0 ? null : row.valueAt(i);
+    }
+
     /**
      * One message with every column (a {@link RowMap}: the same keys in the same order as the
      * dict MVT builds, without a hash map per row). A column repeated in the query keeps its
      * first position and its last value, as in a map.
      */
-    private static Map<String, Object> readRow(ResultSet rs, RowMap.Columns columns, int[] positions)
+    private static RowMap readRow(ResultSet rs, RowMap.Columns columns, int[] positions, Keys keys)
             throws SQLException {
         RowMap message = new RowMap(columns);
         for (int i = 0; i < positions.length; i++) {
@@ -163,32 +179,33 @@ public final class Sms implements Module {
             }
             message.setAt(positions[i], value);
         }
-        message.put("isodate", mac(message.get("date")));
-        message.put("isodate_read", mac(message.get("date_read")));
-        message.put("direction", isOne(message.get("is_from_me")) ? "sent" : "received");
-        Object text = message.get("text");
+        // the derived keys are always columns (DERIVED)
+        message.setAt(keys.isodate(), mac(at(message, keys.date())));
+        message.setAt(keys.isodateRead(), mac(at(message, keys.dateRead())));
+        message.setAt(keys.direction(), isOne(at(message, keys.isFromMe())) ? "sent" : "received");
+        Object text = message.valueAt(keys.text());
         if (!(text instanceof String s) || s.isEmpty()) {
-            message.put("text", "");
+            message.setAt(keys.text(), "");
         }
-        message.put("links", links((String) message.get("text")));
+        message.setAt(keys.links(), links((String) message.valueAt(keys.text())));
         return message;
     }
 
-    private static void add(ModuleResult.Builder out, Map<String, Object> message, Indicators indicators,
+    private static void add(ModuleResult.Builder out, RowMap message, Keys keys, Indicators indicators,
             List<Pending> iocAlerts) {
         out.record(message);
-        String isodate = (String) message.get("isodate");
-        String isodateRead = (String) message.get("isodate_read");
-        String text = (String) message.get("text");
-        String data = Support.py(message.get("service")) + ": " + Support.py(message.get("guid")) + " \""
-                + text.replace("\n", "\\n") + "\" from " + Support.py(message.get("phone_number")) + " ("
-                + Support.py(message.get("account")) + ")";
+        String isodate = (String) message.valueAt(keys.isodate());
+        String isodateRead = (String) message.valueAt(keys.isodateRead());
+        String text = (String) message.valueAt(keys.text());
+        String data = Support.py(at(message, keys.service())) + ": " + Support.py(at(message, keys.guid())) + " \""
+                + text.replace("\n", "\\n") + "\" from " + Support.py(at(message, keys.phoneNumber())) + " ("
+                + Support.py(at(message, keys.account())) + ")";
         out.timeline(isodate, "sms_received", data);
         if (!isodateRead.isEmpty()) {
             out.timeline(isodateRead, "sms_read", data);
         }
         @SuppressWarnings("unchecked")
-        List<String> links = (List<String>) message.get("links");
+        List<String> links = (List<String>) message.valueAt(keys.links());
         UrlExpander expander = indicators == null ? null : indicators.expander();
         for (String link : links) {
             // only with --allow-network: the expander is offline otherwise

@@ -27,6 +27,7 @@ import org.vigil.core.UnsupportedSchemaException;
 import org.vigil.core.model.Alert;
 import org.vigil.core.model.Level;
 import org.vigil.core.model.UrlRecord;
+import org.vigil.io.RowMap;
 import org.vigil.io.SqliteReader;
 import org.vigil.io.Times;
 import org.vigil.ioc.IndicatorMatch;
@@ -179,30 +180,55 @@ public final class Whatsapp implements Module {
             for (int i = 0; i < names.length; i++) {
                 names[i] = md.getColumnLabel(i + 1);
             }
+            // one RowMap per message: the keys in the order MVT's dict has them ("links" only on
+            // some messages, so optional unless a column has that name)
+            RowMap.Columns columns = RowMap.Columns.of(names, "isodate", "ZTEXT", "links");
+            if (!List.of(names).contains("links")) {
+                columns = columns.withOptional("links");
+            }
+            int[] positions = new int[names.length];
+            for (int i = 0; i < names.length; i++) {
+                positions[i] = columns.indexOf(names[i]);
+            }
+            int dateAt = columns.indexOf("ZMESSAGEDATE");
+            int textAt = columns.indexOf("ZTEXT");
+            int isodateAt = columns.indexOf("isodate");
+            int linksAt = columns.indexOf("links");
+            int fromAt = columns.indexOf("ZFROMJID");
+            int[] linkFields = LINK_FIELDS.stream().mapToInt(columns::indexOf).toArray();
+            StringBuilder data = new StringBuilder();
             while (rs.next()) {
-                Map<String, Object> message = new LinkedHashMap<>();
-                for (int i = 0; i < names.length; i++) {
-                    message.put(names[i], rs.getObject(i + 1));
+                RowMap message = new RowMap(columns);
+                for (int i = 0; i < positions.length; i++) {
+                    message.setAt(positions[i], rs.getObject(i + 1));
                 }
-                Object date = message.get("ZMESSAGEDATE");
+                Object date = at(message, dateAt);
                 String isodate = date instanceof Number n ? Times.fromMac(n) : "";
-                message.put("isodate", isodate);
-                if (!Support.truthy(message.get("ZTEXT"))) {
-                    message.put("ZTEXT", "");
+                message.setAt(isodateAt, isodate);
+                if (!Support.truthy(message.valueAt(textAt))) {
+                    message.setAt(textAt, "");
                 }
-                List<String> links = links(message);
-                String text = Support.string(message.get("ZTEXT"));
-                if (!links.isEmpty() || text.strip().isEmpty()) {
-                    message.put("links", links);
+                List<String> links = links(message, linkFields);
+                String text = Support.string(message.valueAt(textAt));
+                if (!links.isEmpty() || text.isBlank()) {
+                    message.setAt(linksAt, links);
                 }
                 out.record(message);
                 count++;
-                String data = "'" + text.replace("\n", "\\n") + "' from "
-                        + (message.containsKey("ZFROMJID") ? Support.text(message.get("ZFROMJID")) : "Unknown");
+                data.setLength(0);
+                data.append('\'');
+                appendEscapingNewlines(data, text);
+                data.append("' from ").append(fromAt >= 0 ? Support.text(message.valueAt(fromAt)) : "Unknown");
                 if (!links.isEmpty()) {
-                    data += " - Embedded links: " + String.join(", ", links);
+                    data.append(" - Embedded links: ");
+                    for (int i = 0; i < links.size(); i++) {
+                        if (i > 0) {
+                            data.append(", ");
+                        }
+                        data.append(links.get(i));
+                    }
                 }
-                out.timeline(isodate, "message", data);
+                out.timeline(isodate, "message", data.toString());
                 for (String link : links) {
                     out.url(urlRecord(link, isodate, expander));
                 }
@@ -218,16 +244,59 @@ public final class Whatsapp implements Module {
     static List<String> links(Map<String, Object> message) {
         Set<String> found = new LinkedHashSet<>();
         for (String field : LINK_FIELDS) {
-            Object value = message.get(field);
-            if (Support.truthy(value)) {
-                for (String link : Sms.links(Support.string(value))) {
-                    if (MEDIA_PREFIXES.stream().noneMatch(link::startsWith)) {
-                        found.add(link);
-                    }
+            addLinks(found, message.get(field));
+        }
+        return new ArrayList<>(found);
+    }
+
+    /** {@link #links(Map)} for a row whose link fields sit at {@code fields} (-1: no such key). */
+    private static List<String> links(RowMap message, int[] fields) {
+        Set<String> found = null;
+        for (int field : fields) {
+            Object value = at(message, field);
+            if (value == null || value instanceof String s && s.indexOf("://") < 0) {
+                continue; // every link has "://": most values have none
+            }
+            if (found == null) {
+                found = new LinkedHashSet<>();
+            }
+            addLinks(found, value);
+        }
+        return found == null || found.isEmpty() ? new ArrayList<>() : new ArrayList<>(found);
+    }
+
+    private static void addLinks(Set<String> found, Object value) {
+        if (Support.truthy(value)) {
+            for (String link : Sms.links(Support.string(value))) {
+                if (!isMedia(link)) {
+                    found.add(link);
                 }
             }
         }
-        return new ArrayList<>(found);
+    }
+
+    private static boolean isMedia(String link) {
+        for (String prefix : MEDIA_PREFIXES) {
+            if (link.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The value at {@code i}, null for -1 (a key the query does not have). */
+    private static Object at(RowMap row, int i) {
+        return i < 0 ? null : row.valueAt(i);
+    }
+
+    /** Appends {@code text} with each newline written as backslash-n. */
+    private static void appendEscapingNewlines(StringBuilder sb, String text) {
+        int from = 0;
+        for (int i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', from)) {
+            sb.append(text, from, i).append("\\n");
+            from = i + 1;
+        }
+        sb.append(text, from, text.length());
     }
 
     private static UrlRecord urlRecord(String link, String isodate, UrlExpander expander) {

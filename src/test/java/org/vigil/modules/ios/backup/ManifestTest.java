@@ -55,8 +55,10 @@ class ManifestTest {
         ModuleResult r = run(fixture(tmp), Indicators.empty());
 
         @SuppressWarnings("unchecked")
-        List<Manifest.Entry> entries = (List<Manifest.Entry>) r.results();
+        List<java.util.Map<String, Object>> rows = (List<java.util.Map<String, Object>>) r.results();
+        List<Manifest.Entry> entries = rows.stream().map(Manifest.Entry::of).toList();
         assertThat(entries).hasSize(5);
+        assertThat(rows.get(2)).containsOnlyKeys("file_id", "domain", "relative_path", "flags", "created");
         assertThat(entries.get(0)).isEqualTo(new Manifest.Entry(SMS_ID, "HomeDomain", "Library/SMS/sms.db", 1L,
                 "2021-01-15 01:26:40.000000", "2021-01-15 01:37:49.000000", "2021-01-15 01:38:20.000000",
                 "0o100644", 501L, 3L));
@@ -111,6 +113,30 @@ class ManifestTest {
     }
 
     @Test
+    void probedAndFullChecksAgree() {
+        // the last-label shortcut must agree with Guava's full parse, including on rules whose
+        // top label is not a rule itself (web.za), wildcard and exception rules, and names Guava
+        // normalises (trailing dot, ideographic dots)
+        List<String> hosts = new java.util.ArrayList<>(List.of("www.example.org", "a.b.example.ck", "www.ck",
+                "123.dat", "file_1.plist", "x.blogspot.com", "example.com.", "bücher.de", "a.b.kawasaki.jp",
+                "city.kawasaki.jp", "-bad.com", "a..com", "1.2.3.4", "foo.123", "x.web.za", "web.za", "za",
+                "example\u3002com", "example\uff0ecom", "example.com\uff61", "x.xn--p1ai", "x.рф", "."));
+        for (java.util.Map<String, ?> rules : List.of(com.google.thirdparty.publicsuffix.PublicSuffixPatterns.EXACT,
+                com.google.thirdparty.publicsuffix.PublicSuffixPatterns.UNDER,
+                com.google.thirdparty.publicsuffix.PublicSuffixPatterns.EXCLUDED)) {
+            for (String rule : rules.keySet()) {
+                hosts.add("x." + rule);
+                hosts.add("x.y." + rule);
+            }
+        }
+        for (String host : hosts) {
+            boolean full = host.indexOf('.') >= 0 && com.google.common.net.InternetDomainName.isValid(host)
+                    && com.google.common.net.InternetDomainName.from(host).isUnderPublicSuffix();
+            assertThat(Manifest.hasPublicSuffixHost(host)).as(host).isEqualTo(full);
+        }
+    }
+
+    @Test
     void fileNameIndicatorRaisesHigh(@TempDir Path tmp) throws Exception {
         Path root = BackupFixture.at(tmp.resolve("b"))
                 .file("HomeDomain", "Library/Preferences/com.apple.CoreBrightness.plist", "x")
@@ -124,7 +150,7 @@ class ManifestTest {
         assertThat(a.module()).isEqualTo("manifest");
         assertThat(a.eventTime()).isEmpty();
         assertThat(a.matchedIndicator().value()).isEqualTo("com.apple.CoreBrightness.plist");
-        assertThat(((Manifest.Entry) a.event()).relativePath())
+        assertThat(((java.util.Map<?, ?>) a.event()).get("relative_path"))
                 .isEqualTo("Library/Preferences/com.apple.CoreBrightness.plist");
     }
 

@@ -12,6 +12,7 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -158,7 +159,7 @@ class FsDumpMixedModulesTest {
 
             ModuleResult safari = run(new SafariHistory(), s);
             assertThat(safari.recordCount()).isEqualTo(1);
-            assertThat(((SafariHistory.Visit) ((List<?>) safari.results()).get(0)).safariHistoryDb()).isEqualTo(SAFARI);
+            assertThat(((Map<?, ?>) ((List<?>) safari.results()).get(0)).get("safari_history_db")).isEqualTo(SAFARI);
 
             ModuleResult calendar = run(new Calendar(), s);
             assertThat(calendar.recordCount()).isEqualTo(1);

@@ -9,6 +9,7 @@ import static org.vigil.modules.ios.mixed.Fixtures.sqlite;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,9 +36,14 @@ class SafariHistoryTest {
 
     private final SafariHistory module = new SafariHistory();
 
+    /** The records (table rows) as typed visits. */
     private static List<SafariHistory.Visit> records(ModuleResult r) {
+        return rows(r).stream().map(SafariHistory.Visit::of).toList();
+    }
+
+    private static List<Map<String, Object>> rows(ModuleResult r) {
         @SuppressWarnings("unchecked")
-        List<SafariHistory.Visit> l = (List<SafariHistory.Visit>) r.results();
+        List<Map<String, Object>> l = (List<Map<String, Object>>) r.results();
         return l;
     }
 
@@ -98,7 +104,7 @@ class SafariHistoryTest {
                 new SafariHistory.Visit(1L, "https://profile.example.net/visited-page", 1L, 726100010.5,
                         "2024-01-04 22:26:50.500000", null, null, "aa/" + PROFILE_ID));
         assertThat(r.alerts()).isEmpty();
-        Fixtures.assertKeys(json(records(r).get(0)), "id", "url", "visit_id", "timestamp", "isodate",
+        Fixtures.assertKeys(json(rows(r).get(0)), "id", "url", "visit_id", "timestamp", "isodate",
                 "redirect_source", "redirect_destination", "safari_history_db");
     }
 
@@ -143,7 +149,7 @@ class SafariHistoryTest {
         assertThat(r.alerts()).hasSize(1);
         Alert a = r.alerts().get(0);
         assertThat(a.level()).isEqualTo(Level.CRITICAL);
-        assertThat(((SafariHistory.Visit) a.event()).url()).isEqualTo("https://profile.example.net/visited-page");
+        assertThat(((Map<?, ?>) a.event()).get("url")).isEqualTo("https://profile.example.net/visited-page");
         assertThat(a.eventTime()).isEqualTo("2024-01-04 22:26:50.000000");
     }
 
@@ -169,7 +175,7 @@ class SafariHistoryTest {
         assertThat(a.level()).isEqualTo(Level.MEDIUM);
         assertThat(a.message()).isEqualTo("Redirect took less than a second! (270.0 milliseconds)");
         assertThat(a.eventTime()).isEqualTo("2024-01-04 22:26:40.250000");
-        assertThat(a.event()).isSameAs(records(r).get(0));
+        assertThat(a.event()).isSameAs(rows(r).get(0));
         assertThat(a.matchedIndicator()).isNull();
     }
 
