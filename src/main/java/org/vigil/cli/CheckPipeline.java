@@ -165,7 +165,8 @@ final class CheckPipeline {
             try {
                 RunSink sink = stream != null ? stream : (slug, plugin) -> ResultSink.discarding();
                 ModuleRunner runner = new ModuleRunner(source, indicators,
-                        new ModuleOptions(o.fast, o.allowNetwork), clock, console, sink, console.progress(), o.jobs());
+                        new ModuleOptions(o.fast, o.allowNetwork), clock, console, sink, console.progress(), o.jobs())
+                        .expectedWork(ModuleWork.of(source));
                 List<ModuleOutcome> outcomes = new ArrayList<>(runner.run(modules));
                 if (source instanceof org.vigil.source.android.AndroidQfSource qf) {
                     outcomes.addAll(new AndroidQfNested(clock, env, prompt).run(qf, o, req.timezone(), indicators,

@@ -28,8 +28,9 @@ import org.vigil.source.AcquisitionSource;
  *
  * <p>With {@code jobs > 1} and a source that allows it ({@link AcquisitionSource#concurrentReads()}),
  * up to {@code jobs} modules run at the same time on worker threads: a module starts once the
- * modules it depends on (those before it in the list) have finished, and ready modules start in
- * list order as workers free up. The outcomes are returned in list order, the sinks are opened in
+ * modules it depends on (those before it in the list) have finished, and ready modules start as
+ * workers free up, the one with the most {@linkplain #expectedWork expected work} first (list
+ * order by default). The outcomes are returned in list order, the sinks are opened in
  * list order before any module starts (see {@link RunSink}), so outputs are the same bytes as a
  * serial run's. With {@code jobs == 1} (or a source that does not allow concurrent reads) the
  * modules run one after the other on the calling thread, as they always did.
@@ -71,6 +72,7 @@ public final class ModuleRunner {
     private final Progress progress;
     private final int jobs;
     private final Object listenerLock = new Object();
+    private java.util.function.ToLongFunction<ModuleDescriptor> expectedWork = d -> 0;
 
     /** A runner that keeps every module's output in memory. */
     public ModuleRunner(AcquisitionSource source, Indicators indicators, ModuleOptions options,
@@ -189,6 +191,19 @@ public final class ModuleRunner {
         return ordered;
     }
 
+    /**
+     * Sets how much work each module is expected to have (e.g. the size of the files it reads; 0:
+     * unknown). With several jobs, among the modules ready to start the one with the most expected
+     * work starts first (ties in list order), so that the longest module does not start last and
+     * run alone at the end. Only the start order changes: the outputs are the same.
+     *
+     * @return this runner
+     */
+    public ModuleRunner expectedWork(java.util.function.ToLongFunction<ModuleDescriptor> work) {
+        this.expectedWork = java.util.Objects.requireNonNull(work, "work");
+        return this;
+    }
+
     /** The number of modules this runner may run at the same time (before asking the source). */
     public int jobs() {
         return jobs;
@@ -268,7 +283,8 @@ public final class ModuleRunner {
      * Runs the modules on {@code workers} threads. The calling thread opens every sink in list
      * order, then schedules: a module is ready when its dependencies that come before it in the
      * list have finished (as in a serial run, a dependency later in the list or absent is not
-     * waited for and not passed); the first ready modules in list order start as workers free up.
+     * waited for and not passed); as workers free up, the ready module with the most expected work
+     * starts (ties: the first in list order).
      */
     private List<ModuleOutcome> runConcurrently(List<Module> ordered, int workers) {
         int n = ordered.size();
@@ -286,6 +302,10 @@ public final class ModuleRunner {
             }
             waitsFor.add(deps.stream().mapToInt(Integer::intValue).toArray());
             position.putIfAbsent(d.slug(), i);
+        }
+        long[] work = new long[n];
+        for (int i = 0; i < n; i++) {
+            work[i] = Math.max(0, expectedWork.applyAsLong(ordered.get(i).descriptor()));
         }
         TrackingSink[] sinks = new TrackingSink[n];
         ModuleOutcome[] outcomes = new ModuleOutcome[n];
@@ -314,8 +334,9 @@ public final class ModuleRunner {
             while (true) {
                 while (failure == null && !interrupted && running < workers) {
                     int ready = -1;
-                    for (int i = next; i < n && ready < 0; i++) {
-                        if (!started[i] && allFinished(waitsFor.get(i), finished)) {
+                    for (int i = next; i < n; i++) {
+                        if (!started[i] && allFinished(waitsFor.get(i), finished)
+                                && (ready < 0 || work[i] > work[ready])) {
                             ready = i;
                         }
                     }

@@ -100,6 +100,44 @@ class ModuleRunnerConcurrencyTest {
     }
 
     @Test
+    void theModuleWithTheMostExpectedWorkStartsFirst() {
+        // two workers, three modules: the first two to start meet at a barrier, so the third can
+        // only start when one of them ended. By list order "a" and "b" would start first; "big"
+        // has the most expected work and must be one of the first two.
+        CyclicBarrier firstTwo = new CyclicBarrier(2);
+        List<String> starts = Collections.synchronizedList(new ArrayList<>());
+        TestModule.Behaviour run = (d, c) -> {
+            int n;
+            synchronized (starts) {
+                starts.add(d.slug());
+                n = starts.size();
+            }
+            if (n <= 2) {
+                firstTwo.await(WAIT_SECONDS, TimeUnit.SECONDS);
+            }
+            return c.newResult(d).record(d.slug()).build();
+        };
+        List<TestModule> modules = List.of(new TestModule("a", List.of(), run), new TestModule("b", List.of(), run),
+                new TestModule("big", List.of(), run));
+        List<ModuleOutcome> out = runner(source(true), 2, null, null)
+                .expectedWork(d -> d.slug().equals("big") ? 1_000_000 : 0).run(List.copyOf(modules));
+        assertThat(starts.subList(0, 2)).containsExactlyInAnyOrder("big", "a");
+        assertThat(starts.get(2)).isEqualTo("b");
+        assertThat(out).extracting(ModuleOutcome::slug).containsExactly("a", "b", "big"); // outputs keep list order
+
+        // serial runs ignore the estimate
+        List<String> serial = Collections.synchronizedList(new ArrayList<>());
+        TestModule.Behaviour note = (d, c) -> {
+            serial.add(d.slug());
+            return c.newResult(d).record(d.slug()).build();
+        };
+        runner(source(true), 1, null, null).expectedWork(d -> d.slug().equals("big") ? 1_000_000 : 0)
+                .run(List.of(new TestModule("a", List.of(), note), new TestModule("b", List.of(), note),
+                        new TestModule("big", List.of(), note)));
+        assertThat(serial).containsExactly("a", "b", "big");
+    }
+
+    @Test
     void outcomesStayInListOrderWhenALaterModuleEndsFirst() {
         CountDownLatch bDone = new CountDownLatch(1);
         TestModule a = new TestModule("a", List.of(), (d, c) -> {
