@@ -46,14 +46,20 @@ for i in $(seq 1 "$runs"); do
   /usr/bin/time -v ./vigil ios check-backup "${ioc_args[@]}" \
     -o "$work/out" "$backup" > "$work/check.log" 2> "$work/time.txt" || { cat "$work/check.log" "$work/time.txt"; exit 1; }
   grep -E "^\s+\[.*checked" "$work/check.log" || true
+  # what writing that many bytes costs this machine now (the floor writes nothing; on virtual
+  # machines the kernel's cost of new page-cache pages varies a lot between runs)
+  out_mb=$(du -sm "$work/out" | awk '{print $1}')
+  rm -rf "$work/out"
+  ddsecs=$( { /usr/bin/time -f "%e" dd if=/dev/zero of="$work/dd-write-test" bs=1M count="$out_mb" status=none; } 2>&1 | tail -1)
+  rm -f "$work/dd-write-test"
   wall=$(grep "Elapsed (wall clock)" "$work/time.txt" | awk '{print $NF}')
   user=$(grep "User time" "$work/time.txt" | awk '{print $NF}')
   sys=$(grep "System time" "$work/time.txt" | awk '{print $NF}')
   rss=$(grep "Maximum resident set size" "$work/time.txt" | awk '{print $NF}')
-  awk -v wall="$wall" -v user="$user" -v sys="$sys" -v rss="$rss" -v floor="$floor" -v i="$i" 'BEGIN {
+  awk -v wall="$wall" -v user="$user" -v sys="$sys" -v rss="$rss" -v floor="$floor" -v i="$i" -v mb="$out_mb" -v dd="$ddsecs" 'BEGIN {
     n = split(wall, p, ":"); secs = 0; for (k = 1; k <= n; k++) secs = secs * 60 + p[k];
-    printf "run %d: check %.2f s wall, %.2f s CPU (user %s + sys %s), peak RSS %.0f MiB; floor %.2f s; ratio %.2f\n",
-      i, secs, user + sys, user, sys, rss / 1024, floor, secs / floor }' | tee -a "$work/results.txt"
+    printf "run %d: check %.2f s wall, %.2f s CPU (user %s + sys %s), peak RSS %.0f MiB, %d MB written (dd: %.1f s); floor %.2f s; ratio %.2f\n",
+      i, secs, user + sys, user, sys, rss / 1024, mb, dd, floor, secs / floor }' | tee -a "$work/results.txt"
 done
 rm -rf "$work/out"
 echo "== result (scale $scale, $runs runs, load average now $(cut -d' ' -f1-3 /proc/loadavg))"
