@@ -111,15 +111,29 @@ public final class StreamingOutput implements RunSink, AutoCloseable {
                 spool.endModule(rows);
             }
         }
+        // the run-level files (alerts, urls, info, coverage) are written while the timeline is merged
+        CompletableFuture<List<Path>> runFiles = new CompletableFuture<>();
+        Thread runFilesWriter = new Thread(() -> {
+            try {
+                runFiles.complete(w.writeRunFiles(run, dir));
+            } catch (IOException | RuntimeException e) {
+                runFiles.completeExceptionally(e);
+            }
+        }, "vigil-run-files");
+        runFilesWriter.setDaemon(true);
+        runFilesWriter.start();
         TimelineDigest digest = null; // no timeline written: the report reads the folder as it is
-        if (!spool.isEmpty()) {
-            Path timeline = dir.resolve("timeline.csv");
-            TimelineDigestBuilder builder = TimelineDigestBuilder.withDefaults(run.info().deviceLocalTime());
-            spool.writeCsv(timeline, run.info().deviceLocalTime(), builder);
-            digest = builder.build();
-            written.add(timeline);
+        try {
+            if (!spool.isEmpty()) {
+                Path timeline = dir.resolve("timeline.csv");
+                TimelineDigestBuilder builder = TimelineDigestBuilder.withDefaults(run.info().deviceLocalTime());
+                spool.writeCsv(timeline, run.info().deviceLocalTime(), builder);
+                digest = builder.build();
+                written.add(timeline);
+            }
+        } finally {
+            written.addAll(runFilesOf(runFiles)); // waited for even when the merge failed
         }
-        written.addAll(w.writeRunFiles(run, dir));
         written.add(writeReport(dir, run.info().vigilVersion(), digest));
         return List.copyOf(written);
     }
@@ -203,6 +217,21 @@ public final class StreamingOutput implements RunSink, AutoCloseable {
             }
         }
         return w.toByteArray();
+    }
+
+    private static List<Path> runFilesOf(CompletableFuture<List<Path>> files) throws IOException {
+        try {
+            return files.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while writing the run files");
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) {
+                throw io;
+            }
+            throw c instanceof RuntimeException r ? r : new IOException(c.getMessage(), c);
+        }
     }
 
     private static byte[] join(CompletableFuture<byte[]> chunk) throws IOException {
