@@ -230,7 +230,10 @@ public final class StreamingOutput implements RunSink, AutoCloseable {
             if (c instanceof IOException io) {
                 throw io;
             }
-            throw c instanceof RuntimeException r ? r : new IOException(c.getMessage(), c);
+            if (c instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IOException(c.getMessage(), c);
         }
     }
 
