@@ -103,6 +103,23 @@ class StreamingOutputTest {
     }
 
     @Test
+    void aRunFileThatCannotBeWrittenFailsTheFinishAfterTheTimelineIsMerged() throws Exception {
+        Path dir = tmp.resolve("blocked");
+        Files.createDirectories(dir.resolve("coverage.json")); // a folder where the file must go
+        try (StreamingOutput out = new StreamingOutput(dir, 2)) {
+            ResultSink a = out.open("a", "A");
+            a.timeline(new TimelineEvent("2020-01-02", "A", "e", "x"));
+            a.timeline(new TimelineEvent("2020-01-01", "A", "e", "y"));
+            a.timeline(new TimelineEvent("2020-01-03", "A", "e", "z"));
+            a.finish();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> out.finish(new RunResult(info(), List.of())))
+                    .isInstanceOf(java.io.IOException.class).hasMessageContaining("coverage.json");
+        }
+        assertThat(Files.readAllLines(dir.resolve("timeline.csv"))).hasSize(4);
+        assertThat(dir.resolve("info.json")).exists();
+    }
+
+    @Test
     void dedupSetGrowsWithoutLosingValues() {
         TimelineSpool.LongPairSet set = new TimelineSpool.LongPairSet();
         for (long i = 0; i < 100_000; i++) {
