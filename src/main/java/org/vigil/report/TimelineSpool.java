@@ -74,7 +74,9 @@ final class TimelineSpool implements AutoCloseable {
     private final List<Row> buffer = new ArrayList<>();
     private final List<Path> runs = new ArrayList<>();
     private final Set<Integer> discarded = new HashSet<>();
-    private final StringBuilder line = new StringBuilder(256);
+    /** The current row's CSV line, encoded in place (reused between rows). */
+    private byte[] lineBytes = new byte[512];
+    private final int[] lineLength = new int[1];
     private int modules;
     private long live;
 
@@ -126,10 +128,8 @@ final class TimelineSpool implements AutoCloseable {
         }
         // the CSV line encodes the four fields unambiguously (all quoted, quotes doubled): its
         // hash identifies the row
-        line.setLength(0);
-        CsvWriter.appendRow(line, e.timestamp(), e.plugin(), e.event(), e.data());
-        byte[] csv = line.toString().getBytes(StandardCharsets.UTF_8);
-        HashCode hash = Hashing.murmur3_128().hashBytes(csv);
+        lineBytes = CsvWriter.encodeRow(lineBytes, lineLength, e.timestamp(), e.plugin(), e.event(), e.data());
+        HashCode hash = Hashing.murmur3_128().hashBytes(lineBytes, 0, lineLength[0]);
         byte[] b = hash.asBytes();
         long hi = 0;
         long lo = 0;
@@ -140,7 +140,7 @@ final class TimelineSpool implements AutoCloseable {
         if (!m.seen.add(hi, lo)) {
             return false;
         }
-        buffer.add(new Row(e.timestamp(), m.seq++, m.index, csv));
+        buffer.add(new Row(e.timestamp(), m.seq++, m.index, java.util.Arrays.copyOf(lineBytes, lineLength[0])));
         m.rows++;
         live++;
         if (buffer.size() >= runSize) {
@@ -276,41 +276,51 @@ final class TimelineSpool implements AutoCloseable {
         }
     }
 
-    /** An open-addressing set of 128-bit values (two longs), for per-module deduplication. */
+    /**
+     * An open-addressing set of 128-bit values (two longs), for per-module deduplication. Both
+     * halves of a slot sit side by side and an empty slot is (0, 0), so a probe touches one cache
+     * line; the value (0, 0) itself is remembered apart.
+     */
     static final class LongPairSet {
         private long[] keys = new long[2 * 1024];
-        private boolean[] used = new boolean[1024];
         private int size;
+        private boolean hasZero;
 
         /** Adds the pair; false when it was already there. */
         boolean add(long hi, long lo) {
-            if ((size + 1) * 2 > used.length) {
+            if (hi == 0 && lo == 0) {
+                boolean added = !hasZero;
+                hasZero = true;
+                return added;
+            }
+            if ((size + 1) * 4 > keys.length) { // load factor at most 1/2 (two longs per slot)
                 grow();
             }
-            int mask = used.length - 1;
+            int mask = keys.length / 2 - 1;
             int i = (int) ((hi ^ (hi >>> 32) ^ lo) & mask);
-            while (used[i]) {
-                if (keys[2 * i] == hi && keys[2 * i + 1] == lo) {
+            while (true) {
+                long h = keys[2 * i];
+                long l = keys[2 * i + 1];
+                if (h == 0 && l == 0) {
+                    keys[2 * i] = hi;
+                    keys[2 * i + 1] = lo;
+                    size++;
+                    return true;
+                }
+                if (h == hi && l == lo) {
                     return false;
                 }
                 i = (i + 1) & mask;
             }
-            used[i] = true;
-            keys[2 * i] = hi;
-            keys[2 * i + 1] = lo;
-            size++;
-            return true;
         }
 
         private void grow() {
-            long[] oldKeys = keys;
-            boolean[] oldUsed = used;
-            keys = new long[oldKeys.length * 2];
-            used = new boolean[oldUsed.length * 2];
+            long[] old = keys;
+            keys = new long[old.length * 2];
             size = 0;
-            for (int i = 0; i < oldUsed.length; i++) {
-                if (oldUsed[i]) {
-                    add(oldKeys[2 * i], oldKeys[2 * i + 1]);
+            for (int i = 0; i < old.length; i += 2) {
+                if (old[i] != 0 || old[i + 1] != 0) {
+                    add(old[i], old[i + 1]);
                 }
             }
         }

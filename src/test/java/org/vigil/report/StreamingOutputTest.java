@@ -129,5 +129,14 @@ class StreamingOutputTest {
             assertThat(set.add(i, i * 31)).isFalse();
         }
         assertThat(set.add(1, 1)).isTrue();
+        // (0, 0) marks empty slots: as a value it is remembered apart
+        TimelineSpool.LongPairSet zero = new TimelineSpool.LongPairSet();
+        assertThat(zero.add(0, 0)).isTrue();
+        assertThat(zero.add(0, 0)).isFalse();
+        assertThat(zero.add(0, 1)).isTrue();
+        assertThat(zero.add(1, 0)).isTrue();
+        assertThat(zero.add(0, 1)).isFalse();
+        assertThat(zero.add(-1, -1)).isTrue();
+        assertThat(zero.add(-1, -1)).isFalse();
     }
 }
