@@ -214,11 +214,30 @@ final class AndroidQfNested {
             LOG.warn("Skipping backup modules as {} is malformed", ab.get().displayName());
             return List.of();
         }
+        return nestedBackup("Nested adb backup " + ab.get().displayName() + ":", AndroidBackupProbe.needsPassword(file),
+                file, credentials -> AndroidBackupSource.open(file, credentials, console.progress()), o, options,
+                indicators, console, sink);
+    }
+
+    /** Opens a nested backup, with credentials when it is encrypted. */
+    @FunctionalInterface
+    private interface BackupOpener {
+        AcquisitionSource open(BackupCredentials credentials) throws VigilException, IOException;
+    }
+
+    /**
+     * Runs the backup modules on a nested backup.ab: asks for its password when it is encrypted
+     * ({@code passwordFor} names it), maps a missing or wrong password to their exit codes, and
+     * skips the modules (with a warning) when it cannot be opened otherwise.
+     */
+    private List<ModuleOutcome> nestedBackup(String heading, boolean encrypted, Path passwordFor, BackupOpener opener,
+            CommonOptions o, ModuleOptions options, Indicators indicators, Console console, RunSink sink)
+            throws CliException, IOException {
         try {
-            BackupCredentials credentials = AndroidBackupProbe.needsPassword(file)
-                    ? BackupPasswords.require(o.password, o.keyFile, env, prompt, file) : null;
-            try (AcquisitionSource nested = AndroidBackupSource.open(file, credentials, console.progress())) {
-                console.line("Nested adb backup " + ab.get().displayName() + ":");
+            BackupCredentials credentials = encrypted
+                    ? BackupPasswords.require(o.password, o.keyFile, env, prompt, passwordFor) : null;
+            try (AcquisitionSource nested = opener.open(credentials)) {
+                console.line(heading);
                 return runModules(nested, ModuleRegistry.androidBackupModules(), o, options, indicators, console,
                         sink);
             }
@@ -247,22 +266,9 @@ final class AndroidQfNested {
             LOG.warn("Skipping backup modules as {} is malformed", ab.displayName());
             return List.of();
         }
-        try {
-            BackupCredentials credentials = header.encrypted()
-                    ? BackupPasswords.require(o.password, o.keyFile, env, prompt, name) : null;
-            try (AcquisitionSource nested = MemoryBackupSource.open(qf.open(ab), name, credentials)) {
-                console.line("Nested adb backup " + ab.displayName() + " (in memory):");
-                return runModules(nested, ModuleRegistry.androidBackupModules(), o, options, indicators, console,
-                        sink);
-            }
-        } catch (EncryptedSourceException e) {
-            throw new CliException(ExitCodes.ENCRYPTED, e.getMessage(), e);
-        } catch (WrongPasswordException e) {
-            throw new CliException(ExitCodes.WRONG_PASSWORD, e.getMessage(), e);
-        } catch (VigilException e) {
-            LOG.warn("Skipping backup modules: {}", e.getMessage());
-            return List.of();
-        }
+        return nestedBackup("Nested adb backup " + ab.displayName() + " (in memory):", header.encrypted(), name,
+                credentials -> MemoryBackupSource.open(qf.open(ab), name, credentials), o, options, indicators,
+                console, sink);
     }
 
     private List<ModuleOutcome> intrusionLogs(AndroidQfSource qf, CommonOptions o, ZoneId timezone,
