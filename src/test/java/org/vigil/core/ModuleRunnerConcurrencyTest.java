@@ -3,19 +3,16 @@ package org.vigil.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.vigil.core.model.Alert;
 import org.vigil.core.model.ModuleOutcome;
 import org.vigil.core.model.ModuleStatus;
 import org.vigil.core.model.ResultSink;
@@ -32,28 +29,6 @@ import org.vigil.testing.FakeSource;
  */
 class ModuleRunnerConcurrencyTest {
     private static final long WAIT_SECONDS = 60;
-
-    private record TestModule(String slug, List<String> deps, Behaviour behaviour) implements Module {
-        interface Behaviour {
-            ModuleResult run(ModuleDescriptor d, ModuleContext ctx) throws Exception;
-        }
-
-        @Override
-        public ModuleDescriptor descriptor() {
-            return new ModuleDescriptor(slug, "P_" + slug, Platform.IOS, Set.of(SourceKind.IOS_BACKUP),
-                    List.of(), deps, "test");
-        }
-
-        @Override
-        public ModuleResult run(ModuleContext context) throws Exception {
-            return behaviour.run(descriptor(), context);
-        }
-
-        @Override
-        public List<Alert> recheck(JsonNode results, Indicators indicators) {
-            return List.of();
-        }
-    }
 
     private static FakeSource source(boolean concurrent) {
         return new FakeSource(SourceKind.IOS_BACKUP, Path.of(".")).concurrentReads(concurrent);
@@ -89,12 +64,12 @@ class ModuleRunnerConcurrencyTest {
     void twoModulesThatWaitForEachOtherBothFinish() {
         // each waits at the barrier until the other arrives: only possible if they run at the same time
         CyclicBarrier both = new CyclicBarrier(2);
-        TestModule.Behaviour meet = (d, c) -> {
+        LambdaModule.Behaviour meet = (d, c) -> {
             both.await(WAIT_SECONDS, TimeUnit.SECONDS);
             return c.newResult(d).record(d.slug()).build();
         };
         List<ModuleOutcome> out = runner(source(true), 2, null, null)
-                .run(List.of(new TestModule("a", List.of(), meet), new TestModule("b", List.of(), meet)));
+                .run(List.of(new LambdaModule("a", List.of(), meet), new LambdaModule("b", List.of(), meet)));
         assertThat(out).extracting(ModuleOutcome::slug).containsExactly("a", "b");
         assertThat(out).extracting(ModuleOutcome::status).containsOnly(ModuleStatus.CHECKED);
     }
@@ -106,7 +81,7 @@ class ModuleRunnerConcurrencyTest {
         // has the most expected work and must be one of the first two.
         CyclicBarrier firstTwo = new CyclicBarrier(2);
         List<String> starts = Collections.synchronizedList(new ArrayList<>());
-        TestModule.Behaviour run = (d, c) -> {
+        LambdaModule.Behaviour run = (d, c) -> {
             int n;
             synchronized (starts) {
                 starts.add(d.slug());
@@ -117,8 +92,8 @@ class ModuleRunnerConcurrencyTest {
             }
             return c.newResult(d).record(d.slug()).build();
         };
-        List<TestModule> modules = List.of(new TestModule("a", List.of(), run), new TestModule("b", List.of(), run),
-                new TestModule("big", List.of(), run));
+        List<LambdaModule> modules = List.of(new LambdaModule("a", List.of(), run), new LambdaModule("b", List.of(), run),
+                new LambdaModule("big", List.of(), run));
         List<ModuleOutcome> out = runner(source(true), 2, null, null)
                 .expectedWork(d -> d.slug().equals("big") ? 1_000_000 : 0).run(List.copyOf(modules));
         assertThat(starts.subList(0, 2)).containsExactlyInAnyOrder("big", "a");
@@ -127,29 +102,29 @@ class ModuleRunnerConcurrencyTest {
 
         // serial runs ignore the estimate
         List<String> serial = Collections.synchronizedList(new ArrayList<>());
-        TestModule.Behaviour note = (d, c) -> {
+        LambdaModule.Behaviour note = (d, c) -> {
             serial.add(d.slug());
             return c.newResult(d).record(d.slug()).build();
         };
         runner(source(true), 1, null, null).expectedWork(d -> d.slug().equals("big") ? 1_000_000 : 0)
-                .run(List.of(new TestModule("a", List.of(), note), new TestModule("b", List.of(), note),
-                        new TestModule("big", List.of(), note)));
+                .run(List.of(new LambdaModule("a", List.of(), note), new LambdaModule("b", List.of(), note),
+                        new LambdaModule("big", List.of(), note)));
         assertThat(serial).containsExactly("a", "b", "big");
     }
 
     @Test
     void outcomesStayInListOrderWhenALaterModuleEndsFirst() {
         CountDownLatch bDone = new CountDownLatch(1);
-        TestModule a = new TestModule("a", List.of(), (d, c) -> {
+        LambdaModule a = new LambdaModule("a", List.of(), (d, c) -> {
             await(bDone, "b ended");
             return c.newResult(d).record("a1").record("a2").build();
         });
-        TestModule b = new TestModule("b", List.of(), (d, c) -> {
+        LambdaModule b = new LambdaModule("b", List.of(), (d, c) -> {
             ModuleResult r = c.newResult(d).record("b1").build();
             bDone.countDown();
             return r;
         });
-        TestModule last = new TestModule("c", List.of(), (d, c) -> c.newResult(d).build());
+        LambdaModule last = new LambdaModule("c", List.of(), (d, c) -> c.newResult(d).build());
         Events listener = new Events();
         List<ModuleOutcome> out = runner(source(true), 2, listener, null).run(List.of(a, b, last));
         assertThat(out).extracting(ModuleOutcome::slug).containsExactly("a", "b", "c");
@@ -164,18 +139,18 @@ class ModuleRunnerConcurrencyTest {
     void aDependentStartsAfterItsDependencyEndedAndGetsItsOutcome() {
         List<String> log = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch independentRan = new CountDownLatch(1);
-        TestModule producer = new TestModule("whatsapp_contacts", List.of(), (d, c) -> {
+        LambdaModule producer = new LambdaModule("whatsapp_contacts", List.of(), (d, c) -> {
             // ends only once the independent module ran: they overlap
             await(independentRan, "independent ran");
             ModuleResult r = c.newResult(d).record("contact").record("contact2").build();
             log.add("producer ended");
             return r;
         });
-        TestModule independent = new TestModule("sms", List.of(), (d, c) -> {
+        LambdaModule independent = new LambdaModule("sms", List.of(), (d, c) -> {
             independentRan.countDown();
             return c.newResult(d).build();
         });
-        TestModule consumer = new TestModule("interaction_c", List.of("whatsapp_contacts"), (d, c) -> {
+        LambdaModule consumer = new LambdaModule("interaction_c", List.of("whatsapp_contacts"), (d, c) -> {
             log.add("consumer started with " + c.dependency("whatsapp_contacts")
                     .map(o -> o.recordCount() + " " + o.results()).orElse("nothing"));
             return c.newResult(d).build();
@@ -193,7 +168,7 @@ class ModuleRunnerConcurrencyTest {
         AtomicInteger running = new AtomicInteger();
         AtomicInteger most = new AtomicInteger();
         List<String> threads = Collections.synchronizedList(new ArrayList<>());
-        TestModule.Behaviour count = (d, c) -> {
+        LambdaModule.Behaviour count = (d, c) -> {
             most.accumulateAndGet(running.incrementAndGet(), Math::max);
             threads.add(Thread.currentThread().getName());
             Thread.yield();
@@ -202,7 +177,7 @@ class ModuleRunnerConcurrencyTest {
         };
         List<Module> modules = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            modules.add(new TestModule("m" + i, List.of(), count));
+            modules.add(new LambdaModule("m" + i, List.of(), count));
         }
         Events listener = new Events();
         List<ModuleOutcome> out = runner(source(false), 4, listener, null).run(modules);
@@ -237,11 +212,11 @@ class ModuleRunnerConcurrencyTest {
             };
         };
         CyclicBarrier both = new CyclicBarrier(2);
-        TestModule good = new TestModule("good", List.of(), (d, c) -> {
+        LambdaModule good = new LambdaModule("good", List.of(), (d, c) -> {
             both.await(WAIT_SECONDS, TimeUnit.SECONDS);
             return c.newResult(d).record("r").build();
         });
-        TestModule broken = new TestModule("broken", List.of(), (d, c) -> {
+        LambdaModule broken = new LambdaModule("broken", List.of(), (d, c) -> {
             c.newResult(d).record("r");
             both.await(WAIT_SECONDS, TimeUnit.SECONDS);
             throw new IllegalStateException("bug");
@@ -272,10 +247,10 @@ class ModuleRunnerConcurrencyTest {
                 aborted.add(slug);
             }
         };
-        TestModule fatal = new TestModule("fatal", List.of(), (d, c) -> {
+        LambdaModule fatal = new LambdaModule("fatal", List.of(), (d, c) -> {
             throw new LinkageError("broken class path");
         });
-        TestModule after = new TestModule("after", List.of("fatal"), (d, c) -> c.newResult(d).build());
+        LambdaModule after = new LambdaModule("after", List.of("fatal"), (d, c) -> c.newResult(d).build());
         assertThatThrownBy(() -> runner(source(true), 2, null, sinks).run(List.of(fatal, after)))
                 .isInstanceOf(LinkageError.class).hasMessage("broken class path");
         assertThat(aborted).containsExactlyInAnyOrder("fatal", "after");

@@ -3,14 +3,11 @@ package org.vigil.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.vigil.core.model.Alert;
 import org.vigil.core.model.Level;
 import org.vigil.core.model.ModuleOutcome;
 import org.vigil.core.model.ModuleStatus;
@@ -20,31 +17,8 @@ import org.vigil.testing.FakeSource;
 
 class ModuleRunnerTest {
 
-    /** A module whose behaviour is a lambda. */
-    private record TestModule(String slug, List<String> deps, Behaviour behaviour) implements Module {
-        interface Behaviour {
-            ModuleResult run(ModuleDescriptor d, ModuleContext ctx) throws Exception;
-        }
-
-        @Override
-        public ModuleDescriptor descriptor() {
-            return new ModuleDescriptor(slug, "P_" + slug, Platform.IOS, Set.of(SourceKind.IOS_BACKUP),
-                    List.of(), deps, "test");
-        }
-
-        @Override
-        public ModuleResult run(ModuleContext context) throws Exception {
-            return behaviour.run(descriptor(), context);
-        }
-
-        @Override
-        public List<Alert> recheck(JsonNode results, Indicators indicators) {
-            return List.of();
-        }
-    }
-
-    private static TestModule ok(String slug, String... deps) {
-        return new TestModule(slug, List.of(deps), (d, c) -> ModuleResult.builder(d).record(slug).build());
+    private static LambdaModule ok(String slug, String... deps) {
+        return new LambdaModule(slug, List.of(deps), (d, c) -> ModuleResult.builder(d).record(slug).build());
     }
 
     private static List<String> slugs(List<Module> modules) {
@@ -78,23 +52,23 @@ class ModuleRunnerTest {
     @Test
     void failuresBecomeStatusesAndTheRunGoesOn() {
         List<Module> modules = List.of(
-                new TestModule("missing", List.of(), (d, c) -> {
+                new LambdaModule("missing", List.of(), (d, c) -> {
                     throw new ArtifactNotFoundException("sms.db not in backup");
                 }),
-                new TestModule("corrupt", List.of(), (d, c) -> {
+                new LambdaModule("corrupt", List.of(), (d, c) -> {
                     throw new CorruptArtifactException("x.db: not an SQLite database");
                 }),
-                new TestModule("schema", List.of(), (d, c) -> {
+                new LambdaModule("schema", List.of(), (d, c) -> {
                     throw new UnsupportedSchemaException("x.db: no table message");
                 }),
-                new TestModule("bug", List.of(), (d, c) -> {
+                new LambdaModule("bug", List.of(), (d, c) -> {
                     throw new IllegalStateException("boom");
                 }),
-                new TestModule("io", List.of(), (d, c) -> {
+                new LambdaModule("io", List.of(), (d, c) -> {
                     throw new java.io.IOException("sms.db: cannot decrypt",
                             new CorruptArtifactException("sms.db: ciphertext shorter than its size"));
                 }),
-                new TestModule("good", List.of(), (d, c) -> ModuleResult.builder(d).record("r")
+                new LambdaModule("good", List.of(), (d, c) -> ModuleResult.builder(d).record("r")
                         .alert(Level.LOW, "weak", "2020-01-01 00:00:00.000000", "r")
                         .timeline("2020-01-01 00:00:00.000000", "e", "x")
                         .timeline("2020-01-01 00:00:00.000000", "e", "x")
@@ -130,7 +104,7 @@ class ModuleRunnerTest {
     void dependenciesReceiveOutcomesOfTheirDependencies() throws Exception {
         List<String> seen = new ArrayList<>();
         List<Module> modules = List.of(
-                new TestModule("consumer", List.of("producer"), (d, c) -> {
+                new LambdaModule("consumer", List.of("producer"), (d, c) -> {
                     seen.add(String.valueOf(c.dependency("producer").map(ModuleOutcome::recordCount).orElse(-1L)));
                     return ModuleResult.builder(d).build();
                 }),
@@ -143,11 +117,11 @@ class ModuleRunnerTest {
 
     @Test
     void eachModuleIsAProgressStepAdvancedByItsRecords() {
-        TestModule three = new TestModule("three", List.of(), (d, c) -> {
+        LambdaModule three = new LambdaModule("three", List.of(), (d, c) -> {
             c.progress().total(3);
             return c.newResult(d).record("a").record("b").record("c").build();
         });
-        TestModule broken = new TestModule("broken", List.of(), (d, c) -> {
+        LambdaModule broken = new LambdaModule("broken", List.of(), (d, c) -> {
             c.newResult(d).record("a");
             throw new IllegalStateException("bug");
         });
